@@ -1,0 +1,73 @@
+"""Pre-treatment screening for ketamine infusion therapy."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from screening import commands, database, errors, settings
+from screening.extensions import csrf
+from screening.rules.registry import RulesInvalid, RulesRegistry
+from screening.settings import PROJECT_ROOT, ConfigError
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(PROJECT_ROOT / "templates"))
+    settings.configure(app, test_config)
+    serving = _is_serving()
+    if serving:
+        settings.ensure_secret_key(app)
+    csrf.init_app(app)
+    database.init_app(app)
+    register_rules(app, strict=serving)
+    register_blueprints(app)
+    errors.init_app(app)
+    commands.init_app(app)
+    return app
+
+
+def _is_serving() -> bool:
+    """True unless a CLI command other than `run` is loading the app.
+
+    `rules check` must work on a machine with no secret key and a broken rules.yaml:
+    fixing that file is what it is for.
+    """
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
+
+
+def register_rules(app: Flask, strict: bool) -> None:
+    registry = RulesRegistry(app.config["RULES_PATH"], float(app.config["RULES_RECHECK_SECONDS"]))
+    app.extensions["screening.rules"] = registry
+    try:
+        registry.load()
+    except RulesInvalid as invalid:
+        if strict:
+            for problem in invalid.problems:
+                print(problem, file=sys.stderr)
+            raise ConfigError(f"screening: the rules file {registry.path} does not pass the check "
+                              f"({len(invalid.problems)} problem(s) above); fix them and start again") from None
+        registry.rejected = invalid.problems
+
+
+def register_blueprints(app: Flask) -> None:
+    from screening.wizard import bp as wizard
+
+    app.register_blueprint(wizard)
+
+    @app.context_processor
+    def _globals():
+        return {"service_name": "Ketamine treatment screening"}
+
+    @app.after_request
+    def _no_store(response):
+        # Pages hold health answers: keep them out of shared caches and the back-forward cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+        return response

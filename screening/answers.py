@@ -1,0 +1,128 @@
+"""What a set of answers means: which questions are asked, which answers count, and how they read.
+
+Answers map question ids to values as the catalogue describes them: a choice value, a list
+of choice values, a number, a text, or "dont_know" / "prefer_not_to_say". Nothing here
+imports Flask: the wizard, the rules engine and the exports all read answers through it.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from screening.catalogue import CATALOGUE, SHOW_WHEN
+from screening.catalogue.types import DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
+from screening.conditions import Condition
+
+NOT_ASKED = "Not asked"
+NOT_ANSWERED = "Not answered"
+SPECIAL_LABELS = {DONT_KNOW: "I don't know", PREFER_NOT: "Prefer not to say"}
+
+
+class Questionnaire:
+    """The catalogue together with its branching, so every caller decides visibility the same way."""
+
+    def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] = SHOW_WHEN):
+        self.catalogue = catalogue
+        self.show_when = show_when
+
+    def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
+        condition = self.show_when.get(question.id)
+        return condition is None or condition.evaluate(answers).ok
+
+    def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Keep only answers to questions that are asked, given the answers kept before them.
+
+        show_when names only earlier questions, so one pass in catalogue order is enough.
+        """
+        kept: dict[str, Any] = {}
+        for question in self.catalogue.asked:
+            if question.id in answers and self.is_asked(question, kept):
+                kept[question.id] = answers[question.id]
+        return kept
+
+    def asked_in(self, step: Step, answers: Mapping[str, Any]) -> list[Question]:
+        return [q for q in step.questions if self.is_asked(q, answers)]
+
+    def missing_in(self, step: Step, answers: Mapping[str, Any]) -> list[Question]:
+        return [q for q in self.asked_in(step, answers) if q.required and q.id not in answers]
+
+    def first_incomplete(self, answers: Mapping[str, Any]) -> Step | None:
+        return next((s for s in self.catalogue.steps if self.missing_in(s, answers)), None)
+
+    def with_scores(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The pruned answers plus every score that can be worked out from them."""
+        result = self.prune(answers)
+        for score in self.catalogue.scores:
+            total: int | None = 0
+            for question_id, points in score.points:
+                question = self.catalogue[question_id]
+                if question_id not in result:
+                    if self.is_asked(question, result):
+                        total = None
+                        break
+                    continue  # a part not asked scores nothing, as in AUDIT-C after "Never"
+                if result[question_id] not in points:
+                    total = None
+                    break
+                total += points[result[question_id]]
+            if total is not None:
+                result[score.id] = total
+        return result
+
+    def display(self, question: Question, answers: Mapping[str, Any]) -> str:
+        """The answer as the patient would read it back."""
+        if question.id not in answers:
+            if question.points:
+                return "Could not be worked out"
+            return NOT_ANSWERED if self.is_asked(question, answers) else NOT_ASKED
+        return display_value(question, answers[question.id])
+
+
+def display_value(question: Question, value: Any) -> str:
+    if value in SPECIAL_LABELS and question.choice_label(value) is None:
+        return SPECIAL_LABELS[value]
+    if question.type == MULTI and isinstance(value, list):
+        return "; ".join(question.choice_label(v) or str(v) for v in value)
+    if question.type == NUMBER and question.unit and not isinstance(value, str):
+        return f"{value} {question.unit}"
+    if question.choices or question.unknown:
+        return question.choice_label(value) or str(value)
+    return str(value)
+
+
+QUESTIONNAIRE = Questionnaire()
+
+
+def answer_problem(question: Question, value: Any) -> str | None:
+    """Why value cannot be an answer to question, or None when it can."""
+    if question.points:
+        parts = ", ".join(repr(q) for q, _ in question.points)
+        return f"{question.id!r} is worked out from {parts}: give those answers instead"
+    allowed = ", ".join(repr(v) for v in question.values)
+    if question.type == NUMBER:
+        if question.unknown and value == question.unknown.value:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            alt = f" or {question.unknown.value!r}" if question.unknown else ""
+            return f"{question.id!r} takes a number{alt}, not {value!r}"
+        if not question.min <= value <= question.max:  # type: ignore[operator]
+            return f"{question.id!r} must be between {question.min} and {question.max}, not {value}"
+        return None
+    if question.type == MULTI:
+        if not isinstance(value, list) or not value:
+            return f"{question.id!r} takes a list of answers from {allowed}"
+        unknown = [v for v in value if v not in question.values]
+        if unknown:
+            return f"{question.id!r} has no answer {unknown[0]!r} (its answers: {allowed})"
+        exclusive = [v for v in value if question.choice(v).exclusive]
+        if exclusive and len(value) > 1:
+            return f"{exclusive[0]!r} cannot be given together with other answers to {question.id!r}"
+        return None
+    if question.type == TEXT:
+        if not isinstance(value, str):
+            return f"{question.id!r} takes a text"
+        if len(value) > question.max_length:
+            return f"{question.id!r} takes at most {question.max_length} characters"
+        return None
+    if value not in question.values or not isinstance(value, str):
+        return f"{question.id!r} has no answer {value!r} (its answers: {allowed})"
+    return None

@@ -1,0 +1,121 @@
+"""The shapes a question definition takes.
+
+A question is defined once, in questions.py, with these types; the form, the branching,
+the check-answers page, the rules checker's vocabulary and every export read it from there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+DONT_KNOW = "dont_know"
+PREFER_NOT = "prefer_not_to_say"
+SPECIAL_VALUES = (DONT_KNOW, PREFER_NOT)
+
+CHOICE = "choice"
+MULTI = "multi"
+NUMBER = "number"
+TEXT = "text"
+TYPES = (CHOICE, MULTI, NUMBER, TEXT)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    # An exclusive option ("None of these", "I don't know") cannot be ticked with others.
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    label: str
+    type: str
+    hint: str | None = None
+    choices: tuple[Choice, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    # For a number: the one non-numeric answer it accepts, e.g. "I don't know".
+    unknown: Choice | None = None
+    show_when: dict[str, Any] | None = None
+    required: bool = True
+    max_length: int = 500
+    # Names the thing being asked in error messages: "Select whether you have {what}".
+    error: str | None = None
+    step: str = ""
+    # For a score worked out from other answers, not asked: (question id, points per answer) pairs.
+    points: tuple[tuple[str, dict[str, int]], ...] = ()
+
+    def choice(self, value: Any) -> Choice | None:
+        return next((c for c in self.all_choices if c.value == value), None)
+
+    def choice_label(self, value: Any) -> str | None:
+        choice = self.choice(value)
+        return choice.label if choice else None
+
+    @property
+    def all_choices(self) -> tuple[Choice, ...]:
+        return self.choices + ((self.unknown,) if self.unknown else ())
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.all_choices)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.id.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    steps: tuple[Step, ...]
+    scores: tuple[Question, ...] = ()
+    _by_id: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for step in self.steps:
+            for question in step.questions:
+                if question.id in self._by_id:
+                    raise ValueError(f"question id {question.id!r} is defined twice")
+                self._by_id[question.id] = question
+        for score in self.scores:
+            if score.id in self._by_id:
+                raise ValueError(f"score id {score.id!r} is also a question id")
+            self._by_id[score.id] = score
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._by_id
+
+    def __getitem__(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def __iter__(self) -> Iterator[Question]:
+        """Every question and score, in the order they are asked."""
+        return iter(self._by_id.values())
+
+    @property
+    def asked(self) -> Iterator[Question]:
+        return (q for step in self.steps for q in step.questions)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def step(self, slug: str) -> Step | None:
+        return next((s for s in self.steps if s.slug == slug), None)
+
+    def step_index(self, step: Step) -> int:
+        return self.steps.index(step)

@@ -1,0 +1,361 @@
+"""The condition language shared by rules.yaml (`when:`) and the catalogue (`show_when`).
+
+A condition is one of:
+    {all: [condition, ...]}      every one is true
+    {any: [condition, ...]}      at least one is true
+    {not: condition}             the condition is false
+    {question: ID, OPERATOR: VALUE}
+
+Compiling checks a condition against the question catalogue and reports every problem
+through `report(mark, message)`; evaluating never raises. A comparison on a missing,
+"I don't know" or "Prefer not to say" answer is false: such answers are never read as
+a number or as "no". Only `is:` asks about them.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Protocol
+
+from screening.catalogue.types import (
+    CHOICE,
+    DONT_KNOW,
+    MULTI,
+    NUMBER,
+    PREFER_NOT,
+    SPECIAL_VALUES,
+    TEXT,
+    Catalogue,
+    Question,
+)
+from screening.rules.yamlload import Mark, mark_of
+
+Answers = Mapping[str, Any]
+Report = Callable[[Mark | None, str], None]
+
+AT_LEAST = "at least"
+ABOVE = "above"
+BELOW = "below"
+AT_MOST = "at most"
+EQUALS = "equals"
+ONE_OF = "one of"
+INCLUDES = "includes"
+INCLUDES_ANY = "includes any"
+IS = "is"
+
+ANSWERED = "answered"
+NOT_ANSWERED = "not answered"
+IS_DONT_KNOW = "don't know"
+IS_PREFER_NOT = "prefer not to say"
+IS_STATES = (ANSWERED, NOT_ANSWERED, IS_DONT_KNOW, IS_PREFER_NOT)
+
+GROUPS = ("all", "any", "not")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _has(answer: Any, value: str) -> bool:
+    return answer == value or (isinstance(answer, list) and value in answer)
+
+
+def is_answered(answer: Any) -> bool:
+    """A real answer: present, and not only "I don't know" or "Prefer not to say"."""
+    if answer is None or answer == "" or answer == []:
+        return False
+    if isinstance(answer, list):
+        return any(item not in SPECIAL_VALUES for item in answer)
+    return answer not in SPECIAL_VALUES
+
+
+def _number_op(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+    return lambda answer, value: _is_number(answer) and test(answer, value)
+
+
+_STATE_TESTS: dict[str, Callable[[Any], bool]] = {
+    ANSWERED: is_answered,
+    NOT_ANSWERED: lambda answer: not is_answered(answer),
+    IS_DONT_KNOW: lambda answer: _has(answer, DONT_KNOW),
+    IS_PREFER_NOT: lambda answer: _has(answer, PREFER_NOT),
+}
+
+# One mapping from operator name to (question types it fits, test).
+OPERATORS: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
+    AT_LEAST: ((NUMBER,), _number_op(lambda a, v: a >= v)),
+    ABOVE: ((NUMBER,), _number_op(lambda a, v: a > v)),
+    BELOW: ((NUMBER,), _number_op(lambda a, v: a < v)),
+    AT_MOST: ((NUMBER,), _number_op(lambda a, v: a <= v)),
+    EQUALS: ((CHOICE,), lambda answer, value: answer == value),
+    ONE_OF: ((CHOICE,), lambda answer, values: answer in values),
+    INCLUDES: ((MULTI,), lambda answer, value: isinstance(answer, list) and value in answer),
+    INCLUDES_ANY: ((MULTI,), lambda answer, values: isinstance(answer, list) and any(v in answer for v in values)),
+    IS: ((CHOICE, MULTI, NUMBER, TEXT), lambda answer, state: _STATE_TESTS[state](answer)),
+}
+
+_WORDS = {
+    AT_LEAST: "is at least",
+    ABOVE: "is above",
+    BELOW: "is below",
+    AT_MOST: "is at most",
+    EQUALS: "is",
+    ONE_OF: "is one of",
+    INCLUDES: "includes",
+    INCLUDES_ANY: "includes any of",
+    IS: "is",
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    ok: bool
+    because: tuple[str, ...] = ()
+
+
+class Condition(Protocol):
+    def evaluate(self, answers: Answers) -> Match: ...
+
+    def questions(self) -> set[str]: ...
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Comparison:
+    question: str
+    operator: str
+    value: Any
+
+    def evaluate(self, answers: Answers) -> Match:
+        test = OPERATORS[self.operator][1]
+        ok = bool(test(answers.get(self.question), self.value))
+        return Match(ok, (self.question,) if ok else ())
+
+    def questions(self) -> set[str]:
+        return {self.question}
+
+    def describe(self) -> str:
+        value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
+        return f"{self.question} {_WORDS[self.operator]} {value}"
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, answers: Answers) -> Match:
+        because: list[str] = []
+        for part in self.parts:
+            match = part.evaluate(answers)
+            if not match.ok:
+                return Match(False)
+            because.extend(match.because)
+        return Match(True, tuple(dict.fromkeys(because)))
+
+    def questions(self) -> set[str]:
+        return set().union(*(p.questions() for p in self.parts))
+
+    def describe(self) -> str:
+        return "all of: (" + "; ".join(p.describe() for p in self.parts) + ")"
+
+
+@dataclass(frozen=True)
+class Any_:
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, answers: Answers) -> Match:
+        because: list[str] = []
+        for part in self.parts:
+            match = part.evaluate(answers)
+            if match.ok:
+                because.extend(match.because)
+        # Every true part names at least one question, so "some reason" means "some part true".
+        return Match(bool(because), tuple(dict.fromkeys(because)))
+
+    def questions(self) -> set[str]:
+        return set().union(*(p.questions() for p in self.parts))
+
+    def describe(self) -> str:
+        return "any of: (" + "; ".join(p.describe() for p in self.parts) + ")"
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+
+    def evaluate(self, answers: Answers) -> Match:
+        if self.part.evaluate(answers).ok:
+            return Match(False)
+        return Match(True, tuple(sorted(self.part.questions())))
+
+    def questions(self) -> set[str]:
+        return self.part.questions()
+
+    def describe(self) -> str:
+        return f"not ({self.part.describe()})"
+
+
+def suggest(word: Any, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _listing(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def compile_condition(node: Any, catalogue: Catalogue, report: Report) -> Condition | None:
+    """Turn a loaded condition into a Condition, reporting every problem found on the way.
+
+    Returns None when any part of it is wrong, after reporting all of its problems.
+    """
+    return _Compiler(catalogue, report).condition(node, mark_of(node))
+
+
+class _Compiler:
+    def __init__(self, catalogue: Catalogue, report: Report):
+        self.catalogue = catalogue
+        self.report = report
+
+    def condition(self, node: Any, where: Mark | None) -> Condition | None:
+        if not isinstance(node, dict):
+            self.report(
+                where,
+                "a condition must be written as 'question: ID' with a comparison "
+                "such as 'equals: yes', or as 'all:', 'any:' or 'not:'",
+            )
+            return None
+        groups = [k for k in node if k in GROUPS]
+        if groups:
+            others = [k for k in node if k != groups[0]]
+            if others:
+                self.report(
+                    mark_of(node, others[0], of_key=True),
+                    f"'{groups[0]}:' must stand alone in its condition, but {_listing(others)} sits beside it: "
+                    f"move {_listing(others)} into a condition of its own, indented under '{groups[0]}:'",
+                )
+                return None
+            key = groups[0]
+            return self._group(key, node[key], mark_of(node, key))
+        return self._comparison(node)
+
+    def _group(self, key: str, value: Any, where: Mark | None) -> Condition | None:
+        if key == "not":
+            part = self.condition(value, where)
+            return Not(part) if part else None
+        if not isinstance(value, list) or not value:
+            self.report(where, f"'{key}:' needs a list of conditions, each on its own line starting with '- '")
+            return None
+        parts = [self.condition(item, mark_of(value, i)) for i, item in enumerate(value)]
+        if any(p is None for p in parts):
+            return None
+        return (All if key == "all" else Any_)(tuple(parts))  # type: ignore[arg-type]
+
+    def _comparison(self, node: dict) -> Condition | None:
+        known = set(OPERATORS) | {"question"}
+        ok = True
+        for key in node:
+            if key not in known:
+                self.report(
+                    mark_of(node, key, of_key=True),
+                    f"unknown key {key!r} in a condition{suggest(key, sorted(known | set(GROUPS)))} "
+                    f"(comparisons: {_listing(OPERATORS)})",
+                )
+                ok = False
+        if "question" not in node:
+            self.report(mark_of(node), "this condition does not say which question it is about: add 'question: ID'")
+            return None
+        question_id = node["question"]
+        question = self._question(question_id, mark_of(node, "question"))
+        operators = [k for k in node if k in OPERATORS]
+        if not operators:
+            self.report(
+                mark_of(node),
+                f"the condition on {question_id!r} does not say what to compare: "
+                f"add one of {_listing(OPERATORS)}",
+            )
+            return None
+        if len(operators) > 1:
+            self.report(
+                mark_of(node, operators[1], of_key=True),
+                f"a condition compares once, but this one has {_listing(operators)}: "
+                "put each comparison in its own condition under 'all:' or 'any:'",
+            )
+            return None
+        if question is None or not ok:
+            return None
+        operator = operators[0]
+        value = self._value(question, operator, node[operator], node, operator)
+        if value is _INVALID:
+            return None
+        return Comparison(question.id, operator, value)
+
+    def _question(self, question_id: Any, where: Mark | None) -> Question | None:
+        if isinstance(question_id, str) and question_id in self.catalogue:
+            return self.catalogue[question_id]
+        self.report(
+            where,
+            f"unknown question id {question_id!r}{suggest(question_id, self.catalogue.ids)} "
+            "(`flask --app screening questions export` lists every question id)",
+        )
+        return None
+
+    def _value(self, question: Question, operator: str, value: Any, node: dict, key: str) -> Any:
+        where = mark_of(node, key)
+        fits, _ = OPERATORS[operator]
+        if question.type not in fits:
+            right = [name for name, (types, _) in OPERATORS.items() if question.type in types and name != IS]
+            self.report(
+                mark_of(node, key, of_key=True),
+                f"{operator!r} does not fit {question.id!r}, which is a {question.type} question: "
+                f"use {_listing(right)}" + (f" (its answers: {_listing(question.values)})" if question.values else ""),
+            )
+            return _INVALID
+        if operator == IS:
+            if value not in IS_STATES:
+                self.report(where, f"'is:' takes one of {_listing(IS_STATES)}, not {value!r}{suggest(value, IS_STATES)}")
+                return _INVALID
+            return value
+        if question.type == NUMBER:
+            return self._number(question, operator, value, where)
+        if operator in (ONE_OF, INCLUDES_ANY):
+            if not isinstance(value, list) or not value:
+                self.report(where, f"{operator!r} needs a list of answers, written like [yes, dont_know]")
+                return _INVALID
+            checked = [self._choice(question, item, mark_of(value, i)) for i, item in enumerate(value)]
+            return _INVALID if _INVALID in checked else list(checked)
+        if isinstance(value, list):
+            several = ONE_OF if operator == EQUALS else INCLUDES_ANY
+            self.report(where, f"{operator!r} takes a single answer; to accept several, use {several!r}")
+            return _INVALID
+        return self._choice(question, value, where)
+
+    def _number(self, question: Question, operator: str, value: Any, where: Mark | None) -> Any:
+        if not _is_number(value):
+            self.report(where, f"{operator!r} compares {question.id!r} with a number, not {value!r}: write a number such as 140")
+            return _INVALID
+        low, high = question.min, question.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.report(
+                where,
+                f"{value} is outside the range patients can give for {question.id!r} ({low} to {high}), "
+                "so this comparison can never be true: check the number",
+            )
+            return _INVALID
+        return value
+
+    def _choice(self, question: Question, value: Any, where: Mark | None) -> Any:
+        if isinstance(value, str) and value in question.values:
+            return value
+        hint = ""
+        if isinstance(value, bool):
+            hint = " (write yes and no as plain words, not true and false)"
+        self.report(
+            where,
+            f"{question.id!r} has no answer {value!r}{suggest(value, question.values)}{hint} "
+            f"(its answers: {_listing(question.values)})",
+        )
+        return _INVALID
+
+
+_INVALID = object()

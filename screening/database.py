@@ -1,0 +1,50 @@
+"""One SQLAlchemy engine per app and one session per request.
+
+Plain SQLAlchemy 2, so that a PostgreSQL URL in SCREENING_DATABASE_URL takes over from
+the SQLite file with no change of code.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):  # pragma: no cover - exercised by every test
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    from screening import models  # noqa: F401 - registers the tables on Base
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    Base.metadata.create_all(engine)
+    app.extensions["screening.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close)
+
+
+def session() -> Session:
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["screening.sessionmaker"]()
+    return g.db_session
+
+
+def _close(exc: BaseException | None) -> None:
+    db = g.pop("db_session", None)
+    if db is not None:
+        if exc is not None:
+            db.rollback()
+        db.close()

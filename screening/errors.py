@@ -1,0 +1,50 @@
+"""Error pages: every failure a patient can cause gets a clear page and the right status, never a 500."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Please go back and try again. Answers you saved are safe."),
+    404: ("Page not found", "Check the address, or go back to the start of the questionnaire."),
+    405: ("That did not work", "Please use the buttons on the page to move through the questionnaire."),
+    410: ("This has expired", "Please start again."),
+    413: ("Too much was sent", "That answer is too long to send. Please shorten it and try again. "
+                               "Answers you saved earlier are safe."),
+    429: ("Too many tries", "Please wait a while and try again."),
+    500: ("Sorry, there is a problem with the service", "Please try again later. Answers you saved are safe."),
+}
+
+
+def _page(status: int, title: str | None = None, message: str | None = None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[400])
+    return render_template("error.html", status=status, title=title or default_title,
+                           message=message or default_message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return _page(400, "Your page timed out",
+                     "For your security, forms expire after a while or when sent from elsewhere. "
+                     "Go back, reload the page and try again: answers you saved before are safe.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db = g.pop("db_session", None)
+        if db is not None:
+            db.rollback()
+            db.close()
+        # The type and the stack only: an exception's message (SQL parameters, say) may quote an answer.
+        log.error("unhandled %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+        return _page(500)

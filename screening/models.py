@@ -1,0 +1,60 @@
+"""The stored records: drafts in progress, submissions, and every rules version that produced one."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from screening.database import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Draft(Base):
+    """Answers in progress, keyed by an unguessable id that only the patient's cookie holds."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RulesVersion(Base):
+    """The exact text of a rules file that produced at least one submission."""
+
+    __tablename__ = "rules_version"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Submission(Base):
+    __tablename__ = "submission"
+    __table_args__ = (
+        Index("ix_submission_status_submitted", "status", "submitted_at"),
+        Index("ix_submission_severity_submitted", "highest_severity", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    topics: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    rules_version: Mapped[str] = mapped_column(String(100))
+    rules_sha256: Mapped[str] = mapped_column(ForeignKey("rules_version.sha256"))
+    highest_severity: Mapped[str | None] = mapped_column(String(10))
+    urgent_count: Mapped[int] = mapped_column(Integer, default=0)
+    discuss_count: Mapped[int] = mapped_column(Integer, default=0)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="new")

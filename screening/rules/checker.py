@@ -1,0 +1,301 @@
+"""Check a rules file whole and report every problem, each with its line and a way to fix it.
+
+The checker is the only way a rules file becomes a RuleSet: the app, the CLI and the
+examples all go through `check_text`, so a file that loads is a file that passed.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screening.answers import QUESTIONNAIRE, Questionnaire, answer_problem
+from screening.conditions import compile_condition, suggest
+from screening.rules import yamlload
+from screening.rules.engine import PLACEHOLDER, evaluate
+from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
+from screening.rules.yamlload import LocDict, LocList, Mark, mark_of
+
+TOP_KEYS = ("version", "rules", "examples")
+EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise")
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# The summary advises; it never decides. Any of these in a text reads as a decision.
+DECISION_WORDS = re.compile(
+    r"\b(eligib\w*|ineligib\w*|approved?|approval|cleared|clearance|disqualif\w*|unsuitable"
+    r"|not suitable|not a (?:good |suitable )?candidate|(?:good|suitable|ideal) candidate"
+    r"|rejected|denied|(?:can|may)(?:not|'t| not) have (?:ketamine|treatment|this treatment))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+    rule_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line or 1}:{self.col or 1}"
+        who = f"rule {self.rule_id!r}: " if self.rule_id else ""
+        return f"{where}: {who}{self.message}"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_file(path: str | Path, questionnaire: Questionnaire = QUESTIONNAIRE) -> tuple[RuleSet | None, list[Problem]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(str(path), None, None, f"cannot read the rules file: {exc}")]
+    return check_text(text, str(path), questionnaire)
+
+
+def check_text(text: str, path: str = "rules.yaml",
+               questionnaire: Questionnaire = QUESTIONNAIRE) -> tuple[RuleSet | None, list[Problem]]:
+    """Return the RuleSet and no problems, or None and every problem found."""
+    checker = _Checker(path, questionnaire)
+    ruleset = checker.run(text)
+    problems = sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0))
+    return (None if problems else ruleset), problems
+
+
+class _Checker:
+    def __init__(self, path: str, questionnaire: Questionnaire):
+        self.path = path
+        self.questionnaire = questionnaire
+        self.catalogue = questionnaire.catalogue
+        self.problems: list[Problem] = []
+        self.rule_id: str | None = None
+
+    def report(self, mark: Mark | None, message: str) -> None:
+        self.problems.append(
+            Problem(self.path, mark.line if mark else None, mark.col if mark else None, message, self.rule_id)
+        )
+
+    def run(self, text: str) -> RuleSet | None:
+        try:
+            data = yamlload.load(text)
+        except yamlload.YamlError as exc:
+            self.report(exc.mark, exc.message)
+            return None
+        if not isinstance(data, LocDict):
+            self.report(mark_of(data), "a rules file starts with 'version:', then 'rules:' and 'examples:'")
+            return None
+        self._duplicates(data)
+        self._unknown_keys(data, TOP_KEYS, "at the top of the file")
+        version = data.get("version")
+        if not isinstance(version, (str, int, float)) or isinstance(version, bool) or not str(version).strip():
+            self.report(mark_of(data, "version") if "version" in data else data.mark,
+                        "the file needs a 'version:' label, such as version: \"2026-11-25\"; change it with every edit")
+        rules = self._rules(data)
+        examples = self._examples(data)
+        ruleset = RuleSet(str(version), sha256(text), text, tuple(rules), tuple(e for e, _ in examples))
+        if not self.problems:
+            self._run_examples(ruleset, data, examples)
+        return ruleset
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _duplicates(self, node: LocDict) -> None:
+        for key, mark in node.duplicates:
+            self.report(mark, f"{key!r} is written twice here; YAML would silently keep only the last: remove one")
+
+    def _unknown_keys(self, node: LocDict, allowed: tuple[str, ...], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.report(
+                    mark_of(node, key, of_key=True),
+                    f"unknown key {key!r} {where}{suggest(key, allowed)} (allowed: {', '.join(allowed)})",
+                )
+
+    def _list(self, data: LocDict, key: str) -> LocList:
+        value = data.get(key)
+        if isinstance(value, LocList):
+            return value
+        self.report(mark_of(data, key) if key in data else data.mark,
+                    f"'{key}:' must be a list, each item starting with '- ' on a new line")
+        return LocList()
+
+    # -- rules -----------------------------------------------------------------------------
+
+    def _rules(self, data: LocDict) -> list[Rule]:
+        rules: list[Rule] = []
+        seen: dict[str, Mark | None] = {}
+        for index, node in enumerate(self._list(data, "rules")):
+            self.rule_id = None
+            if not isinstance(node, LocDict):
+                self.report(mark_of(data["rules"], index), "each rule must be a set of 'key: value' lines")
+                continue
+            rule_id = node.get("id")
+            if isinstance(rule_id, str) and RULE_ID.match(rule_id):
+                self.rule_id = rule_id
+                if rule_id in seen:
+                    first = seen[rule_id]
+                    self.report(mark_of(node, "id"),
+                                f"the id is used twice (first at line {first.line if first else '?'}): "
+                                "give this rule an id of its own")
+                seen[rule_id] = mark_of(node, "id")
+            else:
+                self.report(mark_of(node, "id") if "id" in node else node.mark,
+                            "a rule needs 'id:' in lower case letters, digits and hyphens, such as bp-very-high")
+            rule = self._rule(node)
+            if rule:
+                rules.append(rule)
+        self.rule_id = None
+        return rules
+
+    def _rule(self, node: LocDict) -> Rule | None:
+        self._duplicates(node)
+        self._unknown_keys(node, RULE_KEYS, "in a rule")
+        ok = True
+        severity = node.get("severity")
+        if severity not in SEVERITIES:
+            ok = False
+            self.report(mark_of(node, "severity") if "severity" in node else node.mark,
+                        f"'severity:' must be one of {', '.join(SEVERITIES)}, not {severity!r}{suggest(severity, SEVERITIES)}"
+                        if "severity" in node else f"the rule needs 'severity:' ({', '.join(SEVERITIES)})")
+        for key in TEXT_KEYS:
+            ok = self._text(node, key) and ok
+        if "when" not in node:
+            self.report(node.mark, "the rule needs 'when:', the condition that raises it")
+            return None
+        condition = compile_condition(node["when"], self.catalogue, self.report)
+        if condition is None or not ok:
+            return None
+        return Rule(node["id"], severity, node["title"].strip(), node["patient"].strip(),
+                    node["clinician"].strip(), node["source"].strip(), condition)
+
+    def _text(self, node: LocDict, key: str) -> bool:
+        value = node.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.report(mark_of(node, key) if key in node else node.mark,
+                        f"the rule needs '{key}:' with some text" + _TEXT_HINTS[key])
+            return False
+        ok = True
+        decision = DECISION_WORDS.search(value)
+        if decision:
+            ok = False
+            self.report(mark_of(node, key),
+                        f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
+                        "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
+        for match in PLACEHOLDER.finditer(value):
+            name = match.group(1)
+            if key == "source" or name not in self.catalogue:
+                ok = False
+                hint = suggest(name, self.catalogue.ids)
+                self.report(mark_of(node, key),
+                            f"'{key}' has the placeholder {{{name}}}, which names no question{hint}"
+                            if key != "source" else f"'source' cannot hold a placeholder such as {{{name}}}")
+        return ok
+
+    # -- examples --------------------------------------------------------------------------
+
+    def _examples(self, data: LocDict) -> list[tuple[Example, LocDict]]:
+        if "examples" not in data:
+            self.report(data.mark, "the file needs 'examples:', answer sets with the topics they must raise, "
+                                   "so that every rule is shown to do what was meant")
+            return []
+        examples: list[tuple[Example, LocDict]] = []
+        names: set[str] = set()
+        for index, node in enumerate(self._list(data, "examples")):
+            if not isinstance(node, LocDict):
+                self.report(mark_of(data["examples"], index), "each example must be a set of 'key: value' lines")
+                continue
+            self._duplicates(node)
+            self._unknown_keys(node, EXAMPLE_KEYS, "in an example")
+            name = node.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.report(node.mark, "the example needs 'name:', a short description of the patient it describes")
+                name = f"example {index + 1}"
+            elif name in names:
+                self.report(mark_of(node, "name"), f"the example name {name!r} is used twice: make it unique")
+            names.add(name)
+            answers = self._example_answers(node, name)
+            raises = self._rule_list(node, "raises", name)
+            does_not = self._rule_list(node, "does not raise", name)
+            examples.append((Example(name, answers, raises, does_not, node.mark.line), node))
+        return examples
+
+    def _example_answers(self, node: LocDict, name: str) -> dict[str, Any]:
+        answers = node.get("answers")
+        if not isinstance(answers, LocDict):
+            self.report(mark_of(node, "answers") if "answers" in node else node.mark,
+                        f"example {name!r} needs 'answers:', question ids with the answers given")
+            return {}
+        self._duplicates(answers)
+        result: dict[str, Any] = {}
+        for question_id, value in answers.items():
+            if question_id not in self.catalogue:
+                self.report(mark_of(answers, question_id, of_key=True),
+                            f"example {name!r}: unknown question id {question_id!r}{suggest(question_id, self.catalogue.ids)}")
+                continue
+            problem = answer_problem(self.catalogue[question_id], value)
+            if problem:
+                hint = suggest(value, self.catalogue[question_id].values) if isinstance(value, str) else ""
+                self.report(mark_of(answers, question_id), f"example {name!r}: {problem}{hint}")
+                continue
+            result[question_id] = list(value) if isinstance(value, list) else value
+        kept = self.questionnaire.prune(result)
+        for question_id in result.keys() - kept.keys():
+            condition = self.catalogue[question_id].show_when
+            self.report(mark_of(answers, question_id, of_key=True),
+                        f"example {name!r}: {question_id!r} is not asked with these answers; it is asked only when "
+                        f"{self.questionnaire.show_when[question_id].describe()}: add that answer too"
+                        if condition else f"example {name!r}: {question_id!r} is not asked")
+        return result
+
+    def _rule_list(self, node: LocDict, key: str, name: str) -> tuple[str, ...]:
+        value = node.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.report(mark_of(node, key), f"example {name!r}: '{key}:' is a list of rule ids, like [bp-very-high]")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def _run_examples(self, ruleset: RuleSet, data: LocDict, examples: list[tuple[Example, LocDict]]) -> None:
+        ids = [r.id for r in ruleset.rules]
+        raised_somewhere: set[str] = set()
+        for example, node in examples:
+            for key in ("raises", "does not raise"):
+                for rule_id in node.get(key, []) if isinstance(node.get(key), list) else []:
+                    if rule_id not in ids:
+                        self.report(mark_of(node, key),
+                                    f"example {example.name!r}: '{key}' names {rule_id!r}, which is not a rule"
+                                    f"{suggest(rule_id, ids)}")
+            raised = [t.id for t in evaluate(ruleset, example.answers, self.questionnaire).topics]
+            raised_somewhere.update(r for r in raised if r in example.raises)
+            missing = [r for r in example.raises if r in ids and r not in raised]
+            unwanted = [r for r in example.does_not_raise if r in raised]
+            if missing or unwanted:
+                diff = []
+                if missing:
+                    diff.append(f"expected {', '.join(missing)} but it was not raised")
+                if unwanted:
+                    diff.append(f"raised {', '.join(unwanted)}, listed under 'does not raise'")
+                self.report(mark_of(node, "name") or node.mark,
+                            f"example {example.name!r} fails: {'; '.join(diff)} "
+                            f"(it raised: {', '.join(raised) or 'nothing'}). Fix the rule's 'when:' or the example")
+        rule_nodes = {n.get("id"): n for n in data.get("rules", []) if isinstance(n, LocDict)}
+        for rule_id in ids:
+            if rule_id not in raised_somewhere:
+                self.rule_id = rule_id
+                self.report(mark_of(rule_nodes.get(rule_id), "id"),
+                            "no example shows this rule being raised: add an example whose answers raise it, "
+                            "with its id under 'raises:'")
+        self.rule_id = None
+
+
+_TEXT_HINTS = {
+    "title": ", a few words naming the topic",
+    "patient": ", plain words telling the patient why this is worth raising with their doctor",
+    "clinician": ", what the clinician should know; {question_id} quotes an answer",
+    "source": ", the reference this rule rests on (see the clinical reference)",
+}

@@ -1,0 +1,43 @@
+"""Turn answers into the "discuss with your doctor" summary."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.rules.model import SEVERITIES, Because, Rule, RuleSet, Summary, Topic
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def fill(text: str, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
+    """Replace {question_id} with the answer. Numbers come bare, so "{bp_systolic}/{bp_diastolic} mmHg" reads well."""
+
+    def value(match: re.Match[str]) -> str:
+        question = questionnaire.catalogue[match.group(1)]  # the checker vouches for every name
+        answer = answers.get(question.id)
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+            return f"{answer:g}"
+        return questionnaire.display(question, answers)
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> Topic | None:
+    match = rule.when.evaluate(answers)
+    if not match.ok:
+        return None
+    catalogue = questionnaire.catalogue
+    because = tuple(
+        Because(q, catalogue[q].label, questionnaire.display(catalogue[q], answers)) for q in match.because
+    )
+    return Topic(rule.id, rule.severity, rule.title, fill(rule.patient, answers, questionnaire),
+                 fill(rule.clinician, answers, questionnaire), rule.source, because)
+
+
+def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> Summary:
+    """Hidden answers are dropped and scores worked out first, so rules see what was really asked."""
+    seen = questionnaire.with_scores(answers)
+    topics = [t for rule in ruleset.rules if (t := topic_for(rule, seen, questionnaire))]
+    topics.sort(key=lambda t: SEVERITIES.index(t.severity))
+    return Summary(ruleset.version, ruleset.sha256, tuple(topics))

@@ -1,0 +1,90 @@
+"""A loaded, checked rules file and what it produces."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.conditions import Condition
+
+SEVERITIES = ("urgent", "discuss", "mention")
+TEXT_KEYS = ("title", "patient", "clinician", "source")
+RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    title: str
+    patient: str
+    clinician: str
+    source: str
+    when: Condition
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    answers: dict[str, Any]
+    raises: tuple[str, ...]
+    does_not_raise: tuple[str, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    sha256: str
+    text: str
+    rules: tuple[Rule, ...]
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Because:
+    question: str
+    label: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    severity: str
+    title: str
+    patient: str
+    clinician: str
+    source: str
+    because: tuple[Because, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "title": self.title,
+            "patient": self.patient,
+            "clinician": self.clinician,
+            "source": self.source,
+            "because": [vars(b) for b in self.because],
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    rules_version: str
+    rules_sha256: str
+    topics: tuple[Topic, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rules_version": self.rules_version,
+            "rules_sha256": self.rules_sha256,
+            "topics": [t.as_dict() for t in self.topics],
+        }
+
+    def by_severity(self) -> list[tuple[str, list[Topic]]]:
+        return [(s, [t for t in self.topics if t.severity == s]) for s in SEVERITIES]
+
+    @property
+    def highest_severity(self) -> str | None:
+        return self.topics[0].severity if self.topics else None

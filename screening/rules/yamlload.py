@@ -1,0 +1,152 @@
+"""Safe YAML loading that keeps the line and column of every key and value.
+
+Staff edit rules.yaml by hand, so every problem must point at a line. The loader also
+closes the traps YAML sets for non-programmers:
+- only plain data: Python tags are refused by SafeLoader;
+- no anchors or aliases, so an alias bomb is refused at its first '*' in no time;
+- `yes`, `no`, `on` and `off` stay words (YAML 1.1 would turn them into true/false,
+  and `equals: yes` must mean the answer "yes");
+- a key written twice is reported rather than silently keeping the last one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, SequenceNode
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    line: int
+    col: int
+
+
+class LocDict(dict):
+    """A mapping that remembers where each key and each value was written."""
+
+    mark: Mark
+    key_marks: dict[Any, Mark]
+    value_marks: dict[Any, Mark]
+    duplicates: list[tuple[Any, Mark]]
+
+
+class LocList(list):
+    mark: Mark
+    item_marks: list[Mark]
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class YamlError(Exception):
+    def __init__(self, mark: Mark | None, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlError(
+                Mark(event.start_mark.line + 1, event.start_mark.column + 1),
+                f"aliases ('*{event.anchor}') are not allowed in a rules file: "
+                "write the text out in full where it is needed",
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise YamlError(
+                Mark(event.start_mark.line + 1, event.start_mark.column + 1),
+                f"anchors ('&{event.anchor}') are not allowed in a rules file: "
+                "write the text out in full where it is needed",
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocDict:  # type: ignore[override]
+        result = LocDict()
+        result.mark = _mark(node)
+        result.key_marks = {}
+        result.value_marks = {}
+        result.duplicates = []
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlError(_mark(key_node), "a key must be a plain word") from None
+            if key in result:
+                result.duplicates.append((key, _mark(key_node)))
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_marks[key] = _mark(key_node)
+            result.value_marks[key] = _mark(value_node)
+        return result
+
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocList:  # type: ignore[override]
+        result = LocList(self.construct_object(child, deep=True) for child in node.value)
+        result.mark = _mark(node)
+        result.item_marks = [_mark(child) for child in node.value]
+        return result
+
+
+def _only_true_false_are_booleans() -> None:
+    resolvers = {k: list(v) for k, v in _Loader.yaml_implicit_resolvers.items()}
+    for first, entries in resolvers.items():
+        resolvers[first] = [(tag, rx) for tag, rx in entries if tag != "tag:yaml.org,2002:bool"]
+    _Loader.yaml_implicit_resolvers = resolvers
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+
+_only_true_false_are_booleans()
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+def load(text: str) -> Any:
+    """Parse text; raise YamlError with the line of the first syntax problem."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except YamlError:
+        raise
+    except ConstructorError as exc:
+        mark = exc.problem_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark else None
+        tag = exc.problem or "an unsupported value"
+        raise YamlError(where, f"{tag}: rules files hold plain text, numbers and lists only") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark else None
+        problem = exc.problem or "the file is not valid YAML"
+        hint = _syntax_hint(problem)
+        raise YamlError(where, f"YAML syntax: {problem}{hint}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(None, f"YAML syntax: {exc}") from None
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " (a text containing ': ' must be put in quotes)"
+    if "found character '\\t'" in problem:
+        return " (indent with spaces, not tabs)"
+    if "expected <block end>" in problem:
+        return " (check that this line is indented like the lines around it)"
+    return ""
+
+
+def mark_of(node: Any, key: Any = None, *, of_key: bool = False) -> Mark | None:
+    """Where a value (or, with of_key, a key) inside a loaded mapping or list was written."""
+    if key is None:
+        return getattr(node, "mark", None)
+    if isinstance(node, LocDict):
+        marks = node.key_marks if of_key else node.value_marks
+        return marks.get(key, node.mark)
+    if isinstance(node, LocList) and isinstance(key, int) and 0 <= key < len(node.item_marks):
+        return node.item_marks[key]
+    return getattr(node, "mark", None)

@@ -1,0 +1,52 @@
+"""Turning a finished draft into a stored submission with its summary."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.drafts import ALPHABET
+from screening.models import Draft, RulesVersion, Submission
+from screening.rules.engine import evaluate
+from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
+
+
+def new_reference(db: Session) -> str:
+    """KS-XXXX-XXXX: 40 random bits, short enough to read over the phone."""
+    while True:
+        groups = ("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(2))
+        reference = "KS-" + "-".join(groups)
+        if by_reference(db, reference) is None:
+            return reference
+
+
+def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionnaire = QUESTIONNAIRE) -> Submission:
+    """Store the answers as asked (hidden branches dropped), their summary and the rules that made it."""
+    answers = questionnaire.prune(draft.answers)
+    summary = evaluate(ruleset, answers, questionnaire)
+    if db.get(RulesVersion, ruleset.sha256) is None:
+        db.add(RulesVersion(sha256=ruleset.sha256, label=ruleset.version, text=ruleset.text))
+    counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
+    submission = Submission(
+        reference=new_reference(db), started_at=draft.created_at, answers=answers,
+        topics=[t.as_dict() for t in summary.topics], rules_version=ruleset.version,
+        rules_sha256=ruleset.sha256, highest_severity=summary.highest_severity,
+        urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
+    )
+    db.add(submission)
+    db.delete(draft)
+    db.commit()
+    return submission
+
+
+def by_reference(db: Session, reference: str) -> Submission | None:
+    return db.scalar(select(Submission).where(Submission.reference == reference))
+
+
+def summary_of(submission: Submission) -> Summary:
+    topics = tuple(
+        Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in submission.topics
+    )
+    return Summary(submission.rules_version, submission.rules_sha256, topics)

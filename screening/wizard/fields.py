@@ -1,0 +1,142 @@
+"""WTForms fields for each question type, built from the catalogue.
+
+Every message names the question, because the error summary shows it away from the field.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import Field, Form, RadioField, SelectMultipleField, TextAreaField
+from wtforms.validators import StopValidation, ValidationError
+
+from screening.catalogue.types import CHOICE, MULTI, NUMBER, Question
+
+
+class Answered:
+    """Stops validation with a message when nothing was given."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        given = getattr(field, "raw", "") or getattr(field, "unknown_ticked", False)
+        if field.data in (None, "", []) and not given:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class KnownChoices:
+    """Refuses a value the question does not offer (a forged or stale form)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: Field) -> None:
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if any(v not in self.question.values for v in values):
+            raise StopValidation(f"Select one of the answers listed for “{self.question.label}”")
+
+
+class ExclusiveChoice:
+    """“None of these”, “I don't know” and the like cannot be ticked with other answers."""
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: Field) -> None:
+        alone = [self.question.choice(v) for v in field.data if self.question.choice(v).exclusive]
+        if alone and len(field.data) > 1:
+            raise ValidationError(f"Select “{alone[0].label}” on its own, or untick it, for “{self.question.label}”")
+
+
+class InRange:
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: "NumberOrUnknownField") -> None:
+        q = self.question
+        if field.unknown_ticked:
+            if field.raw:
+                raise StopValidation(f"Either enter a number or tick “{q.unknown.label}” for “{q.label}”, not both")
+            return
+        if not field.raw.lstrip("-").isdigit():
+            raise StopValidation(f"Enter “{q.label}” as a whole number in {q.unit}, like {q.min + (q.max - q.min) // 3}")
+        if not q.min <= int(field.raw) <= q.max:
+            raise StopValidation(f"“{q.label}” must be between {q.min} and {q.max} {q.unit}")
+
+
+class NumberOrUnknownField(Field):
+    """A whole number, or the question's one non-numeric answer ticked in a checkbox beside it."""
+
+    def __init__(self, *args: Any, unknown_value: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.unknown_value = unknown_value
+        self.raw = ""
+        self.unknown_ticked = False
+
+    def process(self, formdata, data=None, extra_filters=None):  # type: ignore[override]
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.unknown_ticked = bool(self.unknown_value) and formdata.get(self.name + "-unknown") == self.unknown_value
+        elif data is not None:
+            self.unknown_ticked = data == self.unknown_value
+            self.raw = "" if self.unknown_ticked else str(data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0].strip()[:20] if valuelist else ""
+
+    def post_validate(self, form: Form, validation_stopped: bool) -> None:
+        if not validation_stopped and not self.errors:
+            self.data = self.unknown_value if self.unknown_ticked else int(self.raw)
+
+    def _value(self) -> str:
+        return self.raw
+
+
+class ChoiceField(RadioField):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, validate_choice=False, **kwargs)
+
+
+class MultiChoiceField(SelectMultipleField):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = list(dict.fromkeys(valuelist))
+
+
+def field_for(question: Question) -> Field:
+    label = question.label
+    if question.type == CHOICE:
+        return ChoiceField(label, choices=[(c.value, c.label) for c in question.choices],
+                           validators=[Answered(f"Select an answer to “{label}”"), KnownChoices(question)])
+    if question.type == MULTI:
+        return MultiChoiceField(label, choices=[(c.value, c.label) for c in question.choices],
+                                validators=[Answered(f"Select at least one answer to “{label}”"),
+                                            KnownChoices(question), ExclusiveChoice(question)])
+    if question.type == NUMBER:
+        unknown = f", or tick “{question.unknown.label}”" if question.unknown else ""
+        return NumberOrUnknownField(label, unknown_value=question.unknown.value if question.unknown else None,
+                                    validators=[Answered(f"Enter “{label}” in {question.unit}{unknown}"),
+                                                InRange(question)])
+    return TextAreaField(label, filters=[lambda s: s.strip() if isinstance(s, str) else s],
+                         validators=[_MaxLength(question)])
+
+
+class _MaxLength:
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data and len(field.data) > self.question.max_length:
+            raise ValidationError(f"“{self.question.label}” must be {self.question.max_length} characters or fewer")
+
+
+def form_for(questions: list[Question], formdata=None, data: dict[str, Any] | None = None) -> Form:
+    """A form with one field per question, named by question id; CSRF is checked app-wide by CSRFProtect."""
+    attrs = {q.id: field_for(q) for q in questions}
+    form_class = type("StepForm", (Form,), attrs)
+    return form_class(formdata=formdata, data=data or {})
+

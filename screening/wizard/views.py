@@ -1,0 +1,208 @@
+"""The patient's path: start, one page per step, check answers, send, summary; and resume.
+
+Views stay thin: the catalogue decides what is asked, the Questionnaire decides what is
+shown, drafts store, the rules engine judges. Nothing here logs an answer.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from werkzeug.wrappers import Response
+
+from screening import database, drafts, submissions
+from screening.answers import QUESTIONNAIRE as Q
+from screening.catalogue.types import Step
+from screening.models import Draft
+from screening.rules.engine import evaluate
+from screening.wizard.fields import form_for
+from screening.wizard.ratelimit import RESUME_LIMITER
+
+bp = Blueprint("wizard", __name__)
+STEPS = Q.catalogue.steps
+
+
+def _days() -> int:
+    return int(current_app.config["DRAFT_DAYS"])
+
+
+def _rules():
+    return current_app.extensions["screening.rules"].current
+
+
+def _draft() -> Draft | None:
+    return drafts.by_id(database.session(), session.get("draft"))
+
+
+def _step_url(step: Step, returning: bool = False) -> str:
+    return url_for("wizard.step", slug=step.slug, **({"return": "check"} if returning else {}))
+
+
+def _where_to_resume(answers: dict[str, Any]) -> str:
+    first = Q.first_incomplete(answers)
+    return _step_url(first) if first else url_for("wizard.check")
+
+
+def _lost_session() -> Response:
+    flash("We could not find your answers in this browser. If you saved a resume code, enter it below; "
+          "otherwise you can start again.", "info")
+    return redirect(url_for("wizard.resume"), 303)
+
+
+def _urgent(answers: dict[str, Any]) -> list:
+    """Urgent topics are shown the moment the answers that raise them are saved, not only at the end."""
+    return [t for t in evaluate(_rules(), answers).topics if t.severity == "urgent"]
+
+
+def _page(template: str, draft: Draft | None, status: int = 200, **context: Any) -> tuple[str, int]:
+    if draft is not None:
+        context.setdefault("urgent", _urgent(draft.answers))
+        context["resume_code"] = session.get("resume_code")
+        context["expires_on"] = drafts.expires_on(draft)
+    return render_template(template, steps=STEPS, **context), status
+
+
+@bp.get("/")
+def start() -> tuple[str, int]:
+    return _page("start.html", None, draft_in_progress=_draft() is not None)
+
+
+@bp.post("/start")
+def begin() -> Response:
+    if request.form.get("restart") != "yes" and _draft() is not None:
+        return redirect(_where_to_resume(_draft().answers), 303)
+    draft, code = drafts.create(database.session(), _days())
+    session.clear()
+    session.permanent = True
+    session["draft"] = draft.id
+    session["resume_code"] = code
+    return redirect(_step_url(STEPS[0]), 303)
+
+
+@bp.route("/step/<slug>", methods=["GET", "POST"])
+def step(slug: str) -> Response | tuple[str, int]:
+    current = Q.catalogue.step(slug)
+    if current is None:
+        abort(404)
+    draft = _draft()
+    if draft is None:
+        return _lost_session()
+    saved = dict(draft.answers)
+    returning = request.args.get("return") == "check"
+    first = Q.first_incomplete(saved)
+    if first is not None and STEPS.index(current) > STEPS.index(first):
+        flash(f"Please answer the questions in “{first.title}” first.", "info")
+        return redirect(_step_url(first, returning), 303)
+
+    if request.method == "GET":
+        asked = Q.asked_in(current, saved)
+        form = form_for(asked, data=saved)
+        new = [q for q in Q.missing_in(current, saved) if q.show_when] if any(q.id in saved for q in asked) else []
+        return _page("step.html", draft, step=current, form=form, questions=asked, new_questions=new,
+                     returning=returning, number=STEPS.index(current) + 1)
+
+    shown = {q.id for q in Q.asked_in(current, saved)}
+    merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions}}
+    form = form_for(list(current.questions), formdata=request.form)
+    asked, errors = [], False
+    for question in current.questions:
+        if not Q.is_asked(question, merged):
+            continue  # a field posted for a hidden question is ignored, never stored
+        asked.append(question)
+        field = form[question.id]
+        if not field.validate(form):
+            newly_revealed = question.id not in shown and field.errors and not request.form.get(question.id)
+            if newly_revealed:
+                field.errors = []
+            else:
+                errors = True
+            continue
+        if field.data not in (None, "", []):
+            merged[question.id] = field.data
+    if errors:
+        return _page("step.html", draft, 400, step=current, form=form, questions=asked, new_questions=[],
+                     returning=returning, number=STEPS.index(current) + 1)
+
+    answers = Q.prune(merged)
+    drafts.save(database.session(), draft, answers, _days())
+    if Q.missing_in(current, answers):
+        return redirect(_step_url(current, returning) + "#new-questions", 303)
+    if returning:
+        # A change can open questions on a later page; ask those before going back to check answers.
+        first = Q.first_incomplete(answers)
+        return redirect(_step_url(first, True) if first else url_for("wizard.check"), 303)
+    following = STEPS.index(current) + 1
+    return redirect(_step_url(STEPS[following]) if following < len(STEPS) else url_for("wizard.check"), 303)
+
+
+@bp.get("/check")
+def check() -> Response | tuple[str, int]:
+    draft = _draft()
+    if draft is None:
+        return _lost_session()
+    answers = Q.prune(draft.answers)
+    if Q.first_incomplete(answers):
+        return redirect(_where_to_resume(answers), 303)
+    sections = [(s, [(q, Q.display(q, answers), Q.is_asked(q, answers)) for q in s.questions]) for s in STEPS]
+    return _page("check.html", draft, sections=sections)
+
+
+@bp.post("/send")
+def send() -> Response:
+    draft = _draft()
+    if draft is None:
+        return _lost_session()
+    if Q.first_incomplete(Q.prune(draft.answers)):
+        flash("Some questions still need an answer before you can send.", "info")
+        return redirect(_where_to_resume(draft.answers), 303)
+    submission = submissions.submit(database.session(), draft, _rules())
+    session.clear()
+    session["submission"] = submission.reference
+    return redirect(url_for("wizard.summary"), 303)
+
+
+@bp.get("/summary")
+def summary() -> Response | tuple[str, int]:
+    reference = session.get("submission")
+    submission = submissions.by_reference(database.session(), reference) if isinstance(reference, str) else None
+    if submission is None:
+        return _lost_session()
+    result = submissions.summary_of(submission)
+    return _page("summary.html", None, submission=submission, summary=result)
+
+
+@bp.get("/saved")
+def saved() -> Response | tuple[str, int]:
+    draft = _draft()
+    if draft is None:
+        return _lost_session()
+    return _page("saved.html", draft, continue_url=_where_to_resume(draft.answers))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return _page("resume.html", None, code="")
+    typed = request.form.get("code", "")[:40]
+    if not RESUME_LIMITER.allow(request.remote_addr or "?", current_app.config["RESUME_ATTEMPTS_PER_HOUR"]):
+        return _page("resume.html", None, 429, code=typed,
+                     error="Too many codes have been tried from here. Please wait an hour and try again.")
+    draft, why = drafts.by_code(database.session(), typed)
+    if draft is None:
+        message, status = _RESUME_ERRORS[why]
+        return _page("resume.html", None, status, code=typed, error=message)
+    session.clear()
+    session.permanent = True
+    session["draft"] = draft.id
+    session["resume_code"] = drafts.normalise_code(typed)
+    flash("Welcome back. Your answers have been loaded.", "success")
+    return redirect(_where_to_resume(draft.answers), 303)
+
+
+_RESUME_ERRORS = {
+    "invalid": ("Enter your resume code: 12 letters and numbers, like 7KQ2-M9XD-4PRT", 400),
+    "unknown": ("We could not find answers for that code. Check it and try again, or start again.", 404),
+    "expired": ("Answers saved with that code have been deleted because they were not finished in time. "
+                "Please start again.", 410),
+}
