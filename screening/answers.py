@@ -78,7 +78,7 @@ class Questionnaire:
 
 
 def display_value(question: Question, value: Any) -> str:
-    if value in SPECIAL_LABELS and question.choice_label(value) is None:
+    if isinstance(value, str) and value in SPECIAL_LABELS and question.choice_label(value) is None:
         return SPECIAL_LABELS[value]
     if question.type == MULTI and isinstance(value, list):
         return "; ".join(question.choice_label(v) or str(v) for v in value)

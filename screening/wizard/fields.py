@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import Field, Form, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from screening.catalogue.types import CHOICE, MULTI, NUMBER, Question
@@ -107,13 +108,17 @@ class MultiChoiceField(SelectMultipleField):
         self.data = list(dict.fromkeys(valuelist))
 
 
+def _choices(question: Question) -> list[SelectChoice]:
+    return [SelectChoice(c.value, c.label) for c in question.choices]
+
+
 def field_for(question: Question) -> Field:
     label = question.label
     if question.type == CHOICE:
-        return ChoiceField(label, choices=[(c.value, c.label) for c in question.choices],
+        return ChoiceField(label, choices=_choices(question),
                            validators=[Answered(f"Select an answer to “{label}”"), KnownChoices(question)])
     if question.type == MULTI:
-        return MultiChoiceField(label, choices=[(c.value, c.label) for c in question.choices],
+        return MultiChoiceField(label, choices=_choices(question),
                                 validators=[Answered(f"Select at least one answer to “{label}”"),
                                             KnownChoices(question), ExclusiveChoice(question)])
     if question.type == NUMBER:

@@ -1,0 +1,104 @@
+"""Fixtures: an app on a fresh database with the shipped rules, its client and CLI runner,
+and a Patient helper that walks the wizard the way a browser posts it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screening import create_app
+from screening.answers import QUESTIONNAIRE
+from screening.catalogue.types import MULTI, NUMBER
+from screening.wizard.ratelimit import RESUME_LIMITER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A patient with nothing to report: every question answered, every follow-up hidden.
+HEALTHY = {
+    "age": 40, "sex_at_birth": "male", "treatment_for": ["depression"],
+    "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no",
+    "irregular_heartbeat": "no", "aneurysm_avm": "no", "brain_bleed": "no", "stroke_tia": "no",
+    "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "symptoms_now": ["none"],
+    "alcohol_frequency": "never", "drugs_past_year": "no", "substance_history": "no", "ketamine_before": ["never"],
+    "seizures": "no", "head_injury": "no", "raised_icp": "no", "brain_tumour": "no",
+    "psychosis": "no", "bipolar_mania": "no", "family_psychosis": "no", "self_harm_thoughts": "no",
+    "copd": "no", "asthma": "no", "sleep_apnoea": "no",
+    "cystitis": "no", "urine_trouble": "no", "kidney_disease": "no",
+    "liver_disease": "no", "glaucoma": "no", "overactive_thyroid": "no",
+    "medicines": ["none"], "reactions": ["none"],
+}
+
+
+@pytest.fixture
+def app(tmp_path):
+    RESUME_LIMITER.reset()
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+    })
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def form_data(step_slug: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """What a browser posts for one step, given answers in catalogue form."""
+    step = QUESTIONNAIRE.catalogue.step(step_slug)
+    data: dict[str, Any] = {}
+    for question in step.questions:
+        if question.id not in answers:
+            continue
+        value = answers[question.id]
+        if question.type == NUMBER and question.unknown and value == question.unknown.value:
+            data[f"{question.id}-unknown"] = value
+        elif question.type == MULTI:
+            data[question.id] = list(value)
+        else:
+            data[question.id] = str(value)
+    return data
+
+
+class Patient:
+    def __init__(self, client):
+        self.client = client
+
+    def start(self):
+        return self.client.post("/start")
+
+    def answer(self, slug: str, answers: dict[str, Any], query: str = ""):
+        return self.client.post(f"/step/{slug}{query}", data=form_data(slug, answers))
+
+    def complete(self, answers: dict[str, Any] | None = None):
+        """Start and answer every step; follow-ups are posted again when the page asks for them."""
+        answers = {**HEALTHY, **(answers or {})}
+        self.start()
+        for step in QUESTIONNAIRE.catalogue.steps:
+            response = self.answer(step.slug, answers)
+            if response.location and response.location.startswith(f"/step/{step.slug}"):
+                response = self.answer(step.slug, answers)
+            assert response.status_code == 303, (step.slug, response.get_data(as_text=True)[:2000])
+        return self.client.get("/check")
+
+    def send(self):
+        return self.client.post("/send")
+
+    def resume_code(self) -> str:
+        html = self.client.get("/saved").get_data(as_text=True)
+        return re.search(r'class="code code-large">([0-9A-Z-]+)<', html).group(1)
+
+
+@pytest.fixture
+def patient(client):
+    return Patient(client)
