@@ -12,8 +12,9 @@ from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import PROJECT_ROOT, ConfigError
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(PROJECT_ROOT / "templates"))
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
+                template_folder=str(PROJECT_ROOT / "templates"))
     settings.configure(app, test_config)
     serving = _is_serving()
     if serving:

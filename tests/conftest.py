@@ -39,7 +39,7 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-    })
+    }, instance_path=str(tmp_path / "instance"))
     yield app
 
 

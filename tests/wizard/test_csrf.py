@@ -8,7 +8,8 @@ from screening.models import Draft
 
 @pytest.fixture
 def guarded(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"})
+    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+                      instance_path=str(tmp_path / "instance"))
 
 
 def token(client, path):

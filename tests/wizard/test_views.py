@@ -72,7 +72,7 @@ def test_summary_with_no_topics_still_says_to_go_over_treatment(patient):
 
 
 def test_summary_puts_urgent_topics_before_others(patient):
-    patient.complete({"bp_systolic": 190, "bp_diastolic": 95, "asthma": "yes"})
+    patient.complete({"bp_systolic": 190, "bp_diastolic": 95, "asthma": "yes", "copd": "yes"})
     html = text(patient.client.get(patient.send().location))
     assert html.index("care-card-urgent") < html.index("care-card-discuss") < html.index("care-card-mention")
 

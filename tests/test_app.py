@@ -1,0 +1,107 @@
+"""Start-up: configuration from SCREENING_* variables, the secret key, refusing an invalid
+rules file, noticing an edited one, and keeping patient data out of logs.
+
+Requirement (issue 2, sections 1 and 3).
+"""
+import logging
+import time
+
+import pytest
+
+from screening import create_app
+from screening.settings import ConfigError
+
+from tests.conftest import HEALTHY, ROOT
+from tests.rules.test_checker import VALID
+
+
+def make(tmp_path, **config):
+    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", **config},
+                      instance_path=str(tmp_path / "instance"))
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+    with pytest.raises(ConfigError, match="SCREENING_SECRET_KEY is not set"):
+        make(tmp_path, ENV="production")
+
+
+def test_secret_key_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCREENING_SECRET_KEY", "from-env")
+    assert make(tmp_path, ENV="production").secret_key == "from-env"
+
+
+def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path):
+    first = make(tmp_path)
+    second = make(tmp_path)
+    assert first.secret_key == second.secret_key and len(first.secret_key) == 64
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    assert app.config["DATABASE_URL"] == f"sqlite:///{app.instance_path}/screening.sqlite3"
+
+
+def test_invalid_rules_file_refuses_to_start_and_prints_the_problems(tmp_path, capsys):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(VALID.replace("bp_systolic\n", "bp_sistolic\n"))
+    with pytest.raises(ConfigError):
+        make(tmp_path, SECRET_KEY="k", RULES_PATH=str(bad))
+    assert f"{bad}:10:17: rule 'bp-very-high': unknown question id 'bp_sistolic'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def live_rules(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(VALID)
+    app = make(tmp_path, SECRET_KEY="k", RULES_PATH=str(path), RULES_RECHECK_SECONDS=0)
+    return app, path
+
+
+def edit(path, text):
+    time.sleep(0.01)  # a new modification time, even on coarse clocks
+    path.write_text(text)
+
+
+def test_edited_rules_file_that_passes_is_used(live_rules):
+    app, path = live_rules
+    edit(path, VALID.replace('"t1"', '"t2"'))
+    assert app.extensions["screening.rules"].current.version == "t2"
+
+
+def test_edited_rules_file_that_fails_keeps_the_last_good_rules(live_rules):
+    app, path = live_rules
+    edit(path, VALID.replace("urgent", "urgnet"))
+    assert app.extensions["screening.rules"].current.version == "t1"
+
+
+def test_edited_rules_file_that_fails_is_logged_with_its_problems(live_rules, caplog):
+    app, path = live_rules
+    edit(path, VALID.replace("urgent", "urgnet"))
+    with caplog.at_level(logging.ERROR):
+        app.extensions["screening.rules"].current
+    assert f"{path}:4:15: rule 'bp-very-high'" in caplog.text
+
+
+def test_rejected_edit_problems_are_kept_for_staff(live_rules):
+    app, path = live_rules
+    edit(path, VALID.replace("urgent", "urgnet"))
+    registry = app.extensions["screening.rules"]
+    registry.current
+    assert [p.line for p in registry.rejected] == [4]
+
+
+def test_no_answer_appears_in_the_logs(patient, caplog):
+    with caplog.at_level(logging.DEBUG):
+        patient.complete({"brain_other": "zebra-migraine-7731", "bp_systolic": 217})
+        patient.send()
+    assert "zebra-migraine-7731" not in caplog.text and "217" not in caplog.text
+
+
+def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
+    import importlib
+    import sys
+    monkeypatch.setenv("SCREENING_SECRET_KEY", "k")
+    monkeypatch.setenv("SCREENING_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    monkeypatch.syspath_prepend(str(ROOT))
+    sys.modules.pop("wsgi", None)
+    assert importlib.import_module("wsgi").app.name == "screening"
