@@ -5,6 +5,7 @@ examples all go through `check_text`, so a file that loads is a file that passed
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -60,9 +61,16 @@ def check_file(path: str | Path, questionnaire: Questionnaire = QUESTIONNAIRE) -
 def check_text(text: str, path: str = "rules.yaml",
                questionnaire: Questionnaire = QUESTIONNAIRE) -> tuple[RuleSet | None, list[Problem]]:
     """Return the RuleSet and no problems, or None and every problem found."""
+    ruleset, problems = _check(text, path, questionnaire)
+    return ruleset, list(problems)
+
+
+@functools.lru_cache(maxsize=16)
+def _check(text: str, path: str, questionnaire: Questionnaire) -> tuple[RuleSet | None, tuple[Problem, ...]]:
+    # Checking runs every example; the same text against the same catalogue always gives the same answer.
     checker = _Checker(path, questionnaire)
     ruleset = checker.run(text)
-    problems = sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0))
+    problems = tuple(sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return (None if problems else ruleset), problems
 
 
