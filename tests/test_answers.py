@@ -1,0 +1,67 @@
+"""What answers mean: visibility, pruning, the AUDIT-C score, display and answer checks."""
+import pytest
+
+from screening.answers import QUESTIONNAIRE as Q, answer_problem
+from screening.catalogue import CATALOGUE
+
+
+def test_follow_up_is_asked_only_after_its_trigger():
+    question = CATALOGUE["heart_attack_when"]
+    assert (Q.is_asked(question, {"heart_attack": "yes"}), Q.is_asked(question, {"heart_attack": "dont_know"})) == \
+        (True, False)
+
+
+def test_prune_drops_answers_to_questions_not_asked():
+    assert Q.prune({"heart_attack": "no", "heart_attack_when": "within_6_weeks"}) == {"heart_attack": "no"}
+
+
+def test_prune_keeps_unknown_keys_out():
+    assert Q.prune({"nonsense": 1}) == {}
+
+
+@pytest.mark.parametrize("answers,score", [
+    ({"alcohol_frequency": "never"}, 0),
+    ({"alcohol_frequency": "2_to_3_a_week", "alcohol_typical": "3_to_4", "alcohol_six_or_more": "monthly"}, 6),
+    ({"alcohol_frequency": "4_or_more_a_week", "alcohol_typical": "10_or_more", "alcohol_six_or_more": "daily"}, 12),
+])
+def test_audit_c_score(answers, score):
+    assert Q.with_scores(answers)["audit_c_score"] == score
+
+
+def test_audit_c_score_is_missing_when_a_part_is_prefer_not_to_say():
+    answers = {"alcohol_frequency": "monthly_or_less", "alcohol_typical": "prefer_not_to_say",
+               "alcohol_six_or_more": "never"}
+    assert "audit_c_score" not in Q.with_scores(answers)
+
+
+def test_display_of_a_hidden_question_is_not_asked():
+    assert Q.display(CATALOGUE["heart_attack_when"], {"heart_attack": "no"}) == "Not asked"
+
+
+def test_display_of_prefer_not_to_say():
+    assert Q.display(CATALOGUE["pregnant"], {"sex_at_birth": "female", "pregnant": "prefer_not_to_say"}) == \
+        "Prefer not to say"
+
+
+def test_display_of_a_number_has_its_unit():
+    assert Q.display(CATALOGUE["bp_systolic"], {"bp_systolic": 128}) == "128 mmHg"
+
+
+def test_display_of_dont_know_for_a_number():
+    assert Q.display(CATALOGUE["bp_systolic"], {"bp_systolic": "dont_know"}) == "I don't know my blood pressure"
+
+
+@pytest.mark.parametrize("question,value", [
+    ("bp_systolic", 400), ("bp_systolic", "high"), ("heart_attack", "maybe"), ("medicines", ["none", "opioids"]),
+    ("medicines", "opioids"), ("brain_other", 5), ("audit_c_score", 3),
+])
+def test_answer_problem_refuses(question, value):
+    assert answer_problem(CATALOGUE[question], value) is not None
+
+
+@pytest.mark.parametrize("question,value", [
+    ("bp_systolic", 120), ("bp_systolic", "dont_know"), ("heart_attack", "yes"), ("medicines", ["opioids", "maois"]),
+    ("brain_other", "migraine"),
+])
+def test_answer_problem_accepts(question, value):
+    assert answer_problem(CATALOGUE[question], value) is None
