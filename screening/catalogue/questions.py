@@ -119,6 +119,7 @@ STEPS = (
              Choice("short_of_breath", "Shortness of breath"),
              Choice("severe_headache", "A sudden, severe headache"),
              Choice("vision_change", "Changes in your vision, such as blurred or double vision"),
+             Choice("seizure", "A seizure or fit today"),
              NONE_OF_THESE),
     )),
     Step("substances", "Alcohol and drugs", (

@@ -26,7 +26,7 @@ RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # The summary advises; it never decides. Any of these in a text reads as a decision.
 DECISION_WORDS = re.compile(
     r"\b(eligib\w*|ineligib\w*|approved?|approval|cleared|clearance|disqualif\w*|unsuitable"
-    r"|not suitable|not a (?:good |suitable )?candidate|(?:good|suitable|ideal) candidate"
+    r"|not suitable|candidates?"
     r"|rejected|denied|(?:can|may)(?:not|'t| not) have (?:ketamine|treatment|this treatment))\b",
     re.IGNORECASE,
 )
@@ -195,12 +195,14 @@ class _Checker:
                         "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
-            if key == "source" or name not in self.catalogue:
+            if key in ("title", "source"):
                 ok = False
-                hint = suggest(name, self.catalogue.ids)
-                self.report(mark_of(node, key),
-                            f"'{key}' has the placeholder {{{name}}}, which names no question{hint}"
-                            if key != "source" else f"'source' cannot hold a placeholder such as {{{name}}}")
+                self.report(mark_of(node, key), f"'{key}' is shown as written, so it cannot quote an answer "
+                                                f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
+            elif name not in self.catalogue:
+                ok = False
+                self.report(mark_of(node, key), f"'{key}' has the placeholder {{{name}}}, which names no question"
+                                                f"{suggest(name, self.catalogue.ids)}")
         return ok
 
     # -- examples --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from wtforms import Field, Form, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from screening.catalogue.types import CHOICE, MULTI, NUMBER, Question
@@ -80,7 +81,7 @@ class NumberOrUnknownField(Field):
         super().process(formdata, data, extra_filters)
         if formdata is not None:
             self.unknown_ticked = bool(self.unknown_value) and formdata.get(self.name + "-unknown") == self.unknown_value
-        elif data is not None:
+        elif data is not None and data is not unset_value:
             self.unknown_ticked = data == self.unknown_value
             self.raw = "" if self.unknown_ticked else str(data)
 

@@ -116,7 +116,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp_path = tmp_path_factory.mktemp("browser")
     try:
         app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                          "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+                          "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+                         instance_path=str(tmp_path / "instance"))
     except ConfigError as error:  # a SystemExit: turn it into a readable test error
         pytest.fail(f"the app did not start: {error}")
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -398,4 +399,12 @@ def test_step_and_summary_reflow_at_320px(live_server, chromium):
     expect(page).to_have_url(re.compile(r"/summary$"))
     expect(page.locator("section.care-card").first).to_be_visible()
     no_horizontal_scroll(page, "summary", shots)
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_number_boxes_start_empty(live_server, chromium):
+    page = new_page(chromium)
+    start(page, live_server)
+    expect(page.get_by_label("How old are you?", exact=True)).to_have_value("", timeout=1_000)
     page.context.close()

@@ -120,8 +120,14 @@ def test_placeholder_naming_an_unknown_question():
     assert problem.line == 7 and "did you mean 'bp_diastolic'" in problem.message
 
 
+def test_placeholder_in_a_title_is_refused():
+    problem = only(VALID.replace("title: Very high blood pressure", "title: Very high blood pressure {bp_systolic}"))
+    assert problem.line == 5 and "cannot quote an answer" in problem.message
+
+
 @pytest.mark.parametrize("wording", ["You are not eligible for treatment.", "You are cleared for ketamine.",
-                                     "Not a candidate for infusions.", "Treatment approved."])
+                                     "Not a candidate for infusions.", "Treatment approved.",
+                                     "An ideal candidate."])
 def test_decision_wording(wording):
     problem = only(VALID.replace("Please get your blood pressure checked today.", wording))
     assert problem.line == 6 and "reads as a decision" in problem.message

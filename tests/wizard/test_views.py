@@ -172,6 +172,16 @@ def test_errors_keep_everything_typed(patient):
     assert 'value="30"' in html and re.search(r'value="anxiety"\s+checked', html)
 
 
+def test_number_box_starts_empty(patient):
+    patient.start()
+    assert 'name="age" value=""' in text(patient.client.get("/step/about-you"))
+
+
+def test_untouched_number_box_asks_for_an_answer(patient):
+    patient.start()
+    assert "Enter “How old are you?” in years" in text(patient.client.post("/step/about-you", data={"age": ""}))
+
+
 def test_forms_carry_novalidate(patient):
     patient.start()
     assert "novalidate" in text(patient.client.get("/step/about-you"))
