@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database with the shipped rules, its client and CLI runner,
-and a Patient helper that walks the wizard the way a browser posts it."""
+a Patient helper that walks the wizard the way a browser posts it, and a StaffAuth helper
+(the `staff` fixture) that makes staff accounts and signs them in."""
 from __future__ import annotations
 
 import re
@@ -7,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from screening import create_app
+from screening import create_app, database
 from screening.answers import QUESTIONNAIRE
 from screening.catalogue.types import MULTI, NUMBER
+from screening.staff.models import StaffUser
 from screening.wizard.ratelimit import RESUME_LIMITER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # A patient with nothing to report: every question answered, every follow-up hidden.
 HEALTHY = {
     "age": 40, "sex_at_birth": "male", "treatment_for": ["depression"],
-    "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no",
+    "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no", "heart_other": "no",
     "irregular_heartbeat": "no", "aneurysm_avm": "no", "brain_bleed": "no", "stroke_tia": "no",
-    "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "symptoms_now": ["none"],
+    "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "bp_when": "within_month", "symptoms_now": ["none"],
     "alcohol_frequency": "never", "drugs_past_year": "no", "substance_history": "no", "ketamine_before": ["never"],
     "seizures": "no", "head_injury": "no", "raised_icp": "no", "brain_tumour": "no",
     "psychosis": "no", "bipolar_mania": "no", "family_psychosis": "no", "self_harm_thoughts": "no",
@@ -102,3 +105,51 @@ class Patient:
 @pytest.fixture
 def patient(client):
     return Patient(client)
+
+
+STAFF_PASSWORD = "a long test password"
+# Hashed once, and cheaply: the app reads the method from the stored hash, and an scrypt check per
+# signed-in test client would add seconds to the suite. tests/staff/test_cli.py proves the app stores scrypt.
+_STAFF_HASH = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
+
+
+class StaffAuth:
+    """Staff accounts for tests, written straight to the database and signed in through the real form.
+
+    staff(roles=("clinician",))        a new test client, signed in as a new account with exactly those roles
+    staff(("admin", "rules"), email="ana@clinic.test")    the same, with that email
+    staff(("admin",), client=client)   signs that client in instead of making a new one
+    staff.create(("rules",))           only makes the account; returns its email
+
+    The signed-in client's `staff_email` holds the account's email; every password is STAFF_PASSWORD.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.made = 0
+
+    def create(self, roles=("clinician",), email: str | None = None) -> str:
+        self.made += 1
+        email = email or f"{'-'.join(roles)}-{self.made}@clinic.test"
+        with self.app.app_context():
+            user = StaffUser(email=email, password_hash=_STAFF_HASH)
+            user.roles = roles
+            database.session().add(user)
+            database.session().commit()
+            return user.email
+
+    def __call__(self, roles=("clinician",), email: str | None = None, client=None):
+        client = client or self.app.test_client()
+        email = self.create(roles, email)
+        page = client.get("/staff/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = client.post("/staff/sign-in", data={"email": email, "password": STAFF_PASSWORD,
+                                                       "csrf_token": token})
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        client.staff_email = email
+        return client
+
+
+@pytest.fixture
+def staff(app):
+    return StaffAuth(app)

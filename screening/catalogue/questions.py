@@ -30,7 +30,7 @@ PNTS = Choice(PREFER_NOT, "Prefer not to say")
 def when(question: str, **comparison: Any) -> dict[str, Any]:
     """show_when in the rules language: when("heart_attack", equals="yes")."""
     ((operator, value),) = comparison.items()
-    return {"question": question, operator.replace("_", " "): value}
+    return {"question": question, operator.rstrip("_").replace("_", " "): value}
 
 
 def yes_no(id: str, label: str, *, hint: str | None = None, private: bool = False, unsure: bool = True,
@@ -93,6 +93,8 @@ STEPS = (
         yes_no("angina_worse", "Has this chest pain got worse recently, or started coming on when you are resting?",
                show_when=when("angina", equals="yes")),
         yes_no("heart_failure", "Have you been told you have heart failure?"),
+        yes_no("heart_other", "Have you been told you have any other heart condition, such as a heart valve problem "
+                              "or a weak or enlarged heart muscle (cardiomyopathy)?"),
         yes_no("irregular_heartbeat", "Have you been told you have an irregular heartbeat (arrhythmia), such as atrial fibrillation?"),
         yes_no("aneurysm_avm", "Have you been told you have an aneurysm (a swollen blood vessel) or an arteriovenous malformation (AVM)?",
                hint="This can be in the brain, chest, tummy or limbs."),
@@ -114,6 +116,10 @@ STEPS = (
         number("bp_diastolic", "Your most recent blood pressure: the bottom number (diastolic)", 30, 200, "mmHg",
                hint="The second, lower number. For 128/82, enter 82.",
                unknown=Choice(DONT_KNOW, "I don't know my blood pressure")),
+        one("bp_when", "When was this reading taken?",
+            Choice("within_month", "In the last month"), Choice("within_year", "Between 1 and 12 months ago"),
+            Choice("over_year", "More than a year ago"), DK,
+            show_when=when("bp_systolic", is_="answered")),
         many("symptoms_now", "Do you have any of these right now?",
              Choice("chest_pain", "Chest pain, tightness or pressure"),
              Choice("short_of_breath", "Shortness of breath"),
@@ -176,6 +182,8 @@ STEPS = (
          questions=(
         yes_no("psychosis", "Have you ever had psychosis, or seen or heard things that other people could not (hallucinations)?",
                private=True),
+        yes_no("psychosis_recent", "Have you had these experiences in the last 12 months?", private=True,
+               show_when=when("psychosis", equals="yes")),
         yes_no("bipolar_mania", "Have you ever been told you have bipolar disorder, or had a period of mania or hypomania?",
                private=True),
         yes_no("family_psychosis", "Has a parent, brother, sister or child of yours had psychosis or schizophrenia?",
@@ -222,6 +230,8 @@ STEPS = (
              Choice("naltrexone", "Naltrexone, including low-dose naltrexone"),
              Choice("theophylline", "Theophylline or aminophylline"),
              Choice("thyroid_hormone", "Thyroid hormone, such as levothyroxine"),
+             Choice("cyp3a4", "Carbamazepine, rifampicin, St John's wort, or an antifungal or antibiotic such as "
+                              "ketoconazole or clarithromycin"),
              Choice("other", "Other prescribed medicines"),
              NONE_OF_THESE, DK_ONLY,
              hint="Include medicines you take only sometimes. Select all that apply."),

@@ -47,6 +47,8 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "In the last 12 months, have you had a heart stent or heart bypass surgery?", "No"),
         ("pick", "Do you get chest pain when you are active or stressed (angina)?", "No"),
         ("pick", "Have you been told you have heart failure?", "No"),
+        ("pick", "Have you been told you have any other heart condition, such as a heart valve problem or a weak "
+                 "or enlarged heart muscle (cardiomyopathy)?", "No"),
         ("pick", "Have you been told you have an irregular heartbeat (arrhythmia), such as atrial fibrillation?", "No"),
         ("pick", "Have you been told you have an aneurysm (a swollen blood vessel) or an arteriovenous "
                  "malformation (AVM)?", "No"),
@@ -102,6 +104,8 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "Have you ever had an allergic or bad reaction to any of these?", ["None of these"]),
     ]),
 ]
+# The follow-up the blood pressure step asks once a reading is given.
+BP_FOLLOW_UP = ("When was this reading taken?", "In the last month")
 # The follow-up the heart step asks after "Yes" to a heart attack.
 HEART_FOLLOW_UP = ("How long ago was your most recent heart attack?", "More than 12 months ago")
 
@@ -285,6 +289,9 @@ def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, 
     axe.check(page, "step 3 blood-pressure")
     answer(page, JOURNEY[2][2])
     cont(page)
+    expect_step(page, "blood-pressure", "Blood pressure", follow_up=True)
+    pick(page, *BP_FOLLOW_UP)
+    cont(page)
     expect_step(page, "substances", "Alcohol and drugs")
 
     # Stop here: the saved page gives the resume code, which carries on in another browser.
@@ -393,6 +400,9 @@ def test_step_and_summary_reflow_at_320px(live_server, chromium):
         expect_step(page, slug, title)
         answer(page, actions)
         cont(page)
+        if slug == "blood-pressure":
+            pick(page, *BP_FOLLOW_UP)
+            cont(page)
     expect(page).to_have_url(re.compile(r"/check$"))
     no_horizontal_scroll(page, "check-answers", shots)
     page.get_by_role("button", name="Send", exact=True).click()
