@@ -53,9 +53,11 @@ def register_rules(app: Flask, strict: bool) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from screening.staff import bp as staff
     from screening.wizard import bp as wizard
 
     app.register_blueprint(wizard)
+    app.register_blueprint(staff)
 
     @app.context_processor
     def _globals():

@@ -1,4 +1,4 @@
-"""Command-line tools: `questions export`, `rules check`, `rules evaluate`."""
+"""Command-line tools: `questions export`, `rules check`, `rules evaluate`; `staff` lives with the staff area."""
 from __future__ import annotations
 
 import json
@@ -13,6 +13,7 @@ from screening.answers import QUESTIONNAIRE, answer_problem
 from screening.catalogue.types import Question
 from screening.rules.checker import check_file
 from screening.rules.engine import evaluate
+from screening.staff.cli import staff_cli
 
 questions_cli = AppGroup("questions", help="The question catalogue.")
 rules_cli = AppGroup("rules", help="Check and try out a rules file.")
@@ -97,3 +98,4 @@ def evaluate_rules(answers_file, rules_path: str | None) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(questions_cli)
     app.cli.add_command(rules_cli)
+    app.cli.add_command(staff_cli)

@@ -29,6 +29,7 @@ def make_engine(url: str) -> Engine:
 
 def init_app(app: Flask) -> None:
     from screening import models  # noqa: F401 - registers the tables on Base
+    from screening.staff import models as staff_models  # noqa: F401 - likewise
 
     engine = make_engine(app.config["DATABASE_URL"])
     Base.metadata.create_all(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,10 +22,24 @@ MESSAGES = {
 }
 
 
+# Staff pages keep the staff layout, and their messages do not talk about the questionnaire.
+STAFF_MESSAGES = {
+    **MESSAGES,
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    403: ("You cannot see this page", "Your staff account does not have the role this page needs. "
+                                      "Ask an administrator if you need it."),
+    404: ("Page not found", "Check the address, or go to the staff home page."),
+    405: ("That did not work", "Please use the links and buttons on the page."),
+    500: ("Sorry, there is a problem with the service", "Please try again later."),
+}
+
+
 def _page(status: int, title: str | None = None, message: str | None = None):
-    default_title, default_message = MESSAGES.get(status, MESSAGES[400])
-    return render_template("error.html", status=status, title=title or default_title,
-                           message=message or default_message), status
+    staff = request.path == "/staff" or request.path.startswith("/staff/")
+    messages = STAFF_MESSAGES if staff else MESSAGES
+    default_title, default_message = messages.get(status, messages[400])
+    return render_template("staff/error.html" if staff else "error.html", status=status,
+                           title=title or default_title, message=message or default_message), status
 
 
 def init_app(app: Flask) -> None:
@@ -42,6 +56,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db = g.pop("db_session", None)
+        g.pop("staff", None)  # loaded by the session about to be rolled back: the page must not touch it
         if db is not None:
             db.rollback()
             db.close()

@@ -20,6 +20,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "RESUME_ATTEMPTS_PER_HOUR": 20,
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_MAX_FAILED": 5,
+    "STAFF_LOCK_MINUTES": 15,
+    # Failed sign-ins from one address within STAFF_LOCK_MINUTES, whatever the emails tried.
+    "STAFF_IP_MAX_FAILED": 20,
 }
 
 
