@@ -55,6 +55,17 @@ def _urgent(answers: dict[str, Any]) -> list:
     return [t for t in evaluate(_rules(), answers).topics if t.severity == "urgent"]
 
 
+PATIENT_KEYS = ("draft", "resume_code", "submission")
+
+
+def _switch_patient(**values: str) -> None:
+    """Replace what the cookie says about the patient's questionnaire; a staff sign-in in the same browser stays."""
+    for key in PATIENT_KEYS:
+        session.pop(key, None)
+    session.permanent = True
+    session.update(values)
+
+
 def _page(template: str, draft: Draft | None, status: int = 200, **context: Any) -> tuple[str, int]:
     if draft is not None:
         context.setdefault("urgent", _urgent(draft.answers))
@@ -73,10 +84,7 @@ def begin() -> Response:
     if request.form.get("restart") != "yes" and _draft() is not None:
         return redirect(_where_to_resume(_draft().answers), 303)
     draft, code = drafts.create(database.session(), _days())
-    session.clear()
-    session.permanent = True
-    session["draft"] = draft.id
-    session["resume_code"] = code
+    _switch_patient(draft=draft.id, resume_code=code)
     return redirect(_step_url(STEPS[0]), 303)
 
 
@@ -157,8 +165,7 @@ def send() -> Response:
         flash("Some questions still need an answer before you can send.", "info")
         return redirect(_where_to_resume(draft.answers), 303)
     submission = submissions.submit(database.session(), draft, _rules())
-    session.clear()
-    session["submission"] = submission.reference
+    _switch_patient(submission=submission.reference)
     return redirect(url_for("wizard.summary"), 303)
 
 
@@ -192,10 +199,7 @@ def resume() -> Response | tuple[str, int]:
     if draft is None:
         message, status = _RESUME_ERRORS[why]
         return _page("resume.html", None, status, code=typed, error=message)
-    session.clear()
-    session.permanent = True
-    session["draft"] = draft.id
-    session["resume_code"] = drafts.normalise_code(typed)
+    _switch_patient(draft=draft.id, resume_code=drafts.normalise_code(typed))
     flash("Welcome back. Your answers have been loaded.", "success")
     return redirect(_where_to_resume(draft.answers), 303)
 

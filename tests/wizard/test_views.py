@@ -380,3 +380,9 @@ def test_overlong_text_answer_is_refused_with_a_message(patient):
 
 def test_missing_session_sends_the_patient_to_resume(client):
     assert client.get("/check").location == "/resume"
+
+
+def test_starting_a_questionnaire_keeps_a_staff_sign_in(app, staff):
+    client = staff(roles=("clinician",))
+    client.post("/start")
+    assert client.get("/staff/").status_code == 200
