@@ -1,4 +1,5 @@
-"""Command-line tools: `questions export`, `rules check`, `rules evaluate`; `staff` lives with the staff area."""
+"""Command-line tools: `questions export`, `rules check`, `rules evaluate`, `rules replay`, `purge`;
+`staff` is in the staff area."""
 from __future__ import annotations
 
 import json
@@ -7,12 +8,15 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
+from screening import database, fhir, purge
 from screening.answers import QUESTIONNAIRE, answer_problem
 from screening.catalogue.types import Question
 from screening.rules.checker import check_file
 from screening.rules.engine import evaluate
+from screening.rules import replay as rules_replay
+from screening.staff.audit import record
 from screening.staff.cli import staff_cli
 
 questions_cli = AppGroup("questions", help="The question catalogue.")
@@ -46,9 +50,15 @@ def catalogue_json() -> dict[str, Any]:
 
 
 @questions_cli.command("export")
-def export_questions() -> None:
-    """Print the whole catalogue as JSON: steps, then every question."""
-    click.echo(json.dumps(catalogue_json(), indent=2, ensure_ascii=False))
+@click.option("--format", "output_format", type=click.Choice(["json", "fhir"]), default="json", show_default=True,
+              help="json: the catalogue as this app describes it; fhir: a FHIR R4 Questionnaire resource.")
+def export_questions(output_format: str) -> None:
+    """Print the whole catalogue as JSON: steps, then every question (or, with --format fhir, a Questionnaire)."""
+    if output_format == "fhir":
+        document = fhir.build_questionnaire(current_app.config["FHIR_BASE"], QUESTIONNAIRE)
+    else:
+        document = catalogue_json()
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 @rules_cli.command("check")
@@ -95,7 +105,75 @@ def evaluate_rules(answers_file, rules_path: str | None) -> None:
     click.echo(json.dumps(evaluate(ruleset, answers).as_dict(), indent=2, ensure_ascii=False))
 
 
+@rules_cli.command("replay")
+@click.argument("new_rules", required=False, type=click.Path(dir_okay=False))
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
+              help="Only submissions sent on or after DATE (YYYY-MM-DD, UTC).")
+@click.option("--verify", is_flag=True,
+              help="Also check that every stored summary is made again exactly by its own stored rules text; "
+                   "exit 1 if one is not.")
+def replay_rules(new_rules: str | None, since, verify: bool) -> None:
+    """Show what NEW_RULES would change for stored submissions, before it goes live.
+
+    NEW_RULES is checked first; each submission's answers are evaluated with it and compared with the
+    topics it was given. Exit 0 whatever would change.
+    """
+    if new_rules is None and not verify:
+        raise click.UsageError("give the rules file to replay (NEW_RULES), --verify, or both")
+    ruleset = None
+    if new_rules is not None:
+        ruleset, problems = check_file(new_rules)
+        if ruleset is None:
+            for problem in problems:
+                click.echo(str(problem))
+            click.echo(f"{len(problems)} problem(s) found in {new_rules}: nothing was replayed", err=True)
+            sys.exit(1)
+    report = rules_replay.replay(database.session(), ruleset, since=since.date() if since else None, verify=verify)
+    click.echo("\n".join(rules_replay.lines(report, new_rules)))
+    record("rules_replay", detail=rules_replay.audit_detail(report))
+    if verify and not report.reproducible:
+        sys.exit(1)
+
+
+def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if days < 1 or str(days) != value.strip():
+        raise click.BadParameter(f"takes a whole number of days, 1 or more, such as 365; not {value!r}")
+    return days
+
+
+@click.command("purge")
+@click.option("--older-than", "days", required=True, metavar="DAYS", callback=_retention_days,
+              help="Delete submissions submitted more than DAYS days ago (a whole number, 1 or more).")
+@click.option("--dry-run", is_flag=True, help="Only show what would be deleted.")
+@with_appcontext
+def purge_command(days: int, dry_run: bool) -> None:
+    """Delete submissions past the retention period, and expired drafts; record it in the audit trail.
+
+    Audit events and rules versions are never deleted.
+    """
+    db = database.session()
+    if dry_run:
+        found = purge.plan(db, days)
+        span = (f", submitted {found.oldest:%Y-%m-%d} to {found.newest:%Y-%m-%d}"
+                if found.oldest and found.newest else "")
+        click.echo(f"Dry run: would delete {found.submissions} submission(s) submitted before "
+                   f"{found.cutoff.isoformat(timespec='seconds')} (more than {days} days ago){span}, and "
+                   f"{found.drafts} expired draft(s). Nothing was deleted.")
+        return
+    done = purge.purge(db, days)
+    record("purge", detail=done.describe())  # commits the deletions and their record together
+    click.echo(f"Deleted {done.submissions} submission(s) submitted before "
+               f"{done.cutoff.isoformat(timespec='seconds')} (more than {days} days ago) and {done.drafts} "
+               "expired draft(s). "
+               "Audit events and rules versions are kept.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(questions_cli)
+    app.cli.add_command(purge_command)
     app.cli.add_command(rules_cli)
     app.cli.add_command(staff_cli)

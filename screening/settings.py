@@ -25,6 +25,8 @@ DEFAULTS = {
     "STAFF_LOCK_MINUTES": 15,
     # Failed sign-ins from one address within STAFF_LOCK_MINUTES, whatever the emails tried.
     "STAFF_IP_MAX_FAILED": 20,
+    # Base of the canonical URLs in FHIR exports (the Questionnaire, its answer code systems).
+    "FHIR_BASE": "https://example.org/fhir",
 }
 
 

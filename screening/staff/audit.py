@@ -17,7 +17,7 @@ ACTIONS = (
     "sign_in", "sign_in_failed", "account_locked", "sign_out",
     "staff_added", "staff_disabled", "staff_enabled", "password_reset",
     "view_submission", "print_submission", "export_csv", "export_fhir", "mark_reviewed", "purge",
-    "view_audit", "view_rules", "sandbox",
+    "view_audit", "view_rules", "sandbox", "rules_replay",
 )
 CLI_SOURCE = "cli"
 

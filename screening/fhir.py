@@ -1,0 +1,328 @@
+"""FHIR R4: the catalogue as a Questionnaire, and a stored submission as a QuestionnaireResponse.
+
+Both are built as plain JSON-ready dicts from the catalogue; nothing here imports Flask.
+
+How the catalogue maps onto FHIR (docs: README, "FHIR export"):
+
+- Each step is a `group` item (linkId `step.<step id>`: a step and a question may share an id, as
+  `medicines` does, and linkIds must be unique); its questions are items inside it (linkId = question id).
+  A hint is a `display` item nested under its question (linkId `<id>.hint`), a step's intro a `display`
+  item at the top of its group (linkId `step.<step id>.intro`). Scores worked out from answers (AUDIT-C) sit in
+  a last group, `scores`, as read-only items.
+- choice -> `choice` with an answerOption per choice (valueCoding: system `<url>/answers/<question id>`,
+  code = the choice value, display = its label); multi -> the same with `repeats: true`, and exclusive
+  options ("None of these") carry the core `questionnaire-optionExclusive` extension.
+  "I don't know" and "Prefer not to say" are ordinary options of these questions: the patient picked
+  them from the same list, so they are answered with their valueCoding like any other option.
+- number -> `integer` with the core `minValue` / `maxValue` and `questionnaire-unit` (UCUM) extensions.
+  FHIR cannot give an integer item a coded option beside its numbers, so a number's "I don't know" is
+  declared on the item with the extension UNKNOWN_ANSWER_URL (a data-absent-reason Coding,
+  `asked-unknown`, with the patient-facing label), and answered in the response as an item with no
+  answer and the core `data-absent-reason` extension, valueCode `asked-unknown`.
+- text -> `text` (maxLength from the catalogue).
+- show-when -> enableWhen. `equals` / `includes` -> operator `=` with answerCoding; `one of` /
+  `includes any` -> one `=` per value with enableBehavior `any`; number comparisons -> `>=`, `>`, `<`,
+  `<=` with answerInteger; `is answered` -> `exists true` for numbers and texts, and for choice
+  questions one `=` per real option (enableBehavior `any`), because in our language "I don't know" is
+  not an answer while FHIR's `exists` would count it; `is don't know` / `is prefer not to say` ->
+  `=` on that option; `all:` / `any:` of those -> enableBehavior `all` / `any`.
+  A condition that FHIR's enableWhen cannot say exactly (a `not:`, an `any:` inside an `all:`, "is don't
+  know" on a number, ...) gets no enableWhen, so the item is always enabled: a form filler asks it
+  rather than skipping it, the safer mistake. The original condition goes with it, as JSON, in the
+  extension SHOW_WHEN_URL. None of the catalogue's conditions needs this today.
+- The Questionnaire's version is a hash of the catalogue, so a changed question gives a new version.
+  Submissions do not store the catalogue version they were made under: a response points at the
+  Questionnaire of the catalogue in force when it is exported.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.catalogue.types import (
+    CHOICE,
+    DONT_KNOW,
+    MULTI,
+    NUMBER,
+    PREFER_NOT,
+    SPECIAL_VALUES,
+    TEXT,
+    Question,
+    Step,
+)
+from screening.conditions import (
+    ABOVE,
+    ANSWERED,
+    AT_LEAST,
+    AT_MOST,
+    BELOW,
+    EQUALS,
+    INCLUDES,
+    INCLUDES_ANY,
+    IS,
+    IS_DONT_KNOW,
+    IS_PREFER_NOT,
+    NOT_ANSWERED,
+    ONE_OF,
+    All,
+    Any_,
+    Comparison,
+    Condition,
+)
+
+DEFAULT_BASE = "https://example.org/fhir"
+QUESTIONNAIRE_ID = "ketamine-screening"
+NAME = "KetamineTreatmentScreening"
+TITLE = "Ketamine treatment screening"
+
+EXT = "http://hl7.org/fhir/StructureDefinition/"
+MIN_VALUE_URL = EXT + "minValue"
+MAX_VALUE_URL = EXT + "maxValue"
+UNIT_URL = EXT + "questionnaire-unit"
+OPTION_EXCLUSIVE_URL = EXT + "questionnaire-optionExclusive"
+DATA_ABSENT_REASON_URL = EXT + "data-absent-reason"
+DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+ASKED_UNKNOWN = "asked-unknown"
+UCUM = "http://unitsofmeasure.org"
+UCUM_CODES = {"years": "a", "mmHg": "mm[Hg]", "points": "{score}"}
+
+_COMPARE = {AT_LEAST: ">=", ABOVE: ">", BELOW: "<", AT_MOST: "<="}
+
+
+def canonical_url(base: str = DEFAULT_BASE) -> str:
+    return f"{base.rstrip('/')}/Questionnaire/{QUESTIONNAIRE_ID}"
+
+
+def unknown_answer_url(base: str = DEFAULT_BASE) -> str:
+    return f"{base.rstrip('/')}/StructureDefinition/unknown-answer"
+
+
+def show_when_url(base: str = DEFAULT_BASE) -> str:
+    return f"{base.rstrip('/')}/StructureDefinition/show-when"
+
+
+def answer_system(question_id: str, base: str = DEFAULT_BASE) -> str:
+    return f"{canonical_url(base)}/answers/{question_id}"
+
+
+def reference_system(base: str = DEFAULT_BASE) -> str:
+    return f"{base.rstrip('/')}/sid/submission-reference"
+
+
+def group_link_id(step: Step) -> str:
+    return f"step.{step.id}"
+
+
+def catalogue_version(questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
+    """The first 16 hex digits of a sha256 of every step and score definition."""
+    catalogue = questionnaire.catalogue
+    data = {"steps": [asdict(s) for s in catalogue.steps], "scores": [asdict(s) for s in catalogue.scores]}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- The Questionnaire -------------------------------------------------------------------------------
+
+
+def build_questionnaire(base: str = DEFAULT_BASE, questionnaire: Questionnaire = QUESTIONNAIRE) -> dict[str, Any]:
+    catalogue = questionnaire.catalogue
+    groups = [_group(step, questionnaire, base) for step in catalogue.steps]
+    if catalogue.scores:
+        groups.append({
+            "linkId": "scores", "type": "group", "text": "Scores worked out from the answers",
+            "item": [{**_question_item(score, questionnaire, base), "readOnly": True, "required": False}
+                     for score in catalogue.scores],
+        })
+    return {
+        "resourceType": "Questionnaire",
+        "id": QUESTIONNAIRE_ID,
+        "url": canonical_url(base),
+        "version": catalogue_version(questionnaire),
+        "name": NAME,
+        "title": TITLE,
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": "Health history asked before ketamine treatment. The answers make a 'discuss with your "
+                       "doctor' summary of topics to talk through; they decide nothing by themselves.",
+        "item": groups,
+    }
+
+
+def _group(step: Step, questionnaire: Questionnaire, base: str) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    if step.intro:
+        items.append({"linkId": f"{group_link_id(step)}.intro", "type": "display", "text": step.intro})
+    items.extend(_question_item(q, questionnaire, base) for q in step.questions)
+    return {"linkId": group_link_id(step), "type": "group", "text": step.title, "item": items}
+
+
+def _coding(question: Question, value: str, base: str) -> dict[str, Any]:
+    coding = {"system": answer_system(question.id, base), "code": value}
+    label = question.choice_label(value)
+    return {**coding, "display": label} if label else coding
+
+
+def _question_item(question: Question, questionnaire: Questionnaire, base: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"linkId": question.id, "text": question.label}
+    extensions: list[dict[str, Any]] = []
+    if question.type in (CHOICE, MULTI):
+        item["type"] = "choice"
+        if question.type == MULTI:
+            item["repeats"] = True
+        item["answerOption"] = [
+            {"valueCoding": _coding(question, c.value, base),
+             **({"extension": [{"url": OPTION_EXCLUSIVE_URL, "valueBoolean": True}]} if c.exclusive else {})}
+            for c in question.all_choices
+        ]
+    elif question.type == NUMBER:
+        item["type"] = "integer"
+        if question.min is not None:
+            extensions.append({"url": MIN_VALUE_URL, "valueInteger": question.min})
+        if question.max is not None:
+            extensions.append({"url": MAX_VALUE_URL, "valueInteger": question.max})
+        if question.unit:
+            unit = {"display": question.unit}
+            if question.unit in UCUM_CODES:
+                unit = {"system": UCUM, "code": UCUM_CODES[question.unit], "display": question.unit}
+            extensions.append({"url": UNIT_URL, "valueCoding": unit})
+        if question.unknown:
+            extensions.append({"url": unknown_answer_url(base), "valueCoding": {
+                "system": DATA_ABSENT_REASON_SYSTEM, "code": ASKED_UNKNOWN, "display": question.unknown.label}})
+    elif question.type == TEXT:
+        item["type"] = "text"
+        item["maxLength"] = question.max_length
+    else:  # pragma: no cover - the catalogue refuses other types
+        raise ValueError(f"no FHIR item type for {question.type!r}")
+    if question.show_when is not None and not question.points:
+        condition = questionnaire.show_when.get(question.id)
+        translated = enable_when(condition, questionnaire, base) if condition is not None else None
+        if translated is None:
+            extensions.append({"url": show_when_url(base), "valueString": json.dumps(question.show_when)})
+        else:
+            conditions, behaviour = translated
+            item["enableWhen"] = conditions
+            if len(conditions) > 1:
+                item["enableBehavior"] = behaviour
+    if extensions:
+        item = {"extension": extensions, **item}
+    item["required"] = question.required
+    if question.hint:
+        item["item"] = [{"linkId": f"{question.id}.hint", "type": "display", "text": question.hint}]
+    return item
+
+
+class _Inexpressible(Exception):
+    pass
+
+
+def enable_when(condition: Condition, questionnaire: Questionnaire = QUESTIONNAIRE,
+                base: str = DEFAULT_BASE) -> tuple[list[dict[str, Any]], str] | None:
+    """(enableWhen list, enableBehavior) saying exactly `condition`, or None when FHIR cannot."""
+    try:
+        if isinstance(condition, (All, Any_)):
+            behaviour = "all" if isinstance(condition, All) else "any"
+            conditions: list[dict[str, Any]] = []
+            for part in condition.parts:
+                if not isinstance(part, Comparison):
+                    raise _Inexpressible
+                more, inner = _comparison(part, questionnaire, base)
+                if len(more) > 1 and inner != behaviour:
+                    raise _Inexpressible
+                conditions.extend(more)
+            return conditions, behaviour
+        if isinstance(condition, Comparison):
+            return _comparison(condition, questionnaire, base)
+        raise _Inexpressible
+    except _Inexpressible:
+        return None
+
+
+def _comparison(c: Comparison, questionnaire: Questionnaire, base: str) -> tuple[list[dict[str, Any]], str]:
+    question = questionnaire.catalogue[c.question]
+
+    def equals(value: str, operator: str = "=") -> dict[str, Any]:
+        return {"question": c.question, "operator": operator, "answerCoding": _coding(question, value, base)}
+
+    if question.points:
+        raise _Inexpressible  # a score is read-only, and not answered when it cannot be worked out
+    if c.operator in (EQUALS, INCLUDES):
+        return [equals(c.value)], "all"
+    if c.operator in (ONE_OF, INCLUDES_ANY):
+        return [equals(v) for v in c.value], "any"
+    if c.operator in _COMPARE:
+        if isinstance(c.value, float) and not c.value.is_integer():
+            raise _Inexpressible
+        return [{"question": c.question, "operator": _COMPARE[c.operator], "answerInteger": int(c.value)}], "all"
+    if c.operator == IS:
+        if question.type in (NUMBER, TEXT) and c.value in (ANSWERED, NOT_ANSWERED):
+            # A number's "I don't know" is an item with no answer, so `exists` means exactly "answered".
+            return [{"question": c.question, "operator": "exists", "answerBoolean": c.value == ANSWERED}], "all"
+        if question.type in (CHOICE, MULTI):
+            real = [v for v in question.values if v not in SPECIAL_VALUES]
+            if c.value == ANSWERED and real:
+                return [equals(v) for v in real], "any"
+            special = {IS_DONT_KNOW: DONT_KNOW, IS_PREFER_NOT: PREFER_NOT}.get(c.value)
+            if special in question.values:
+                return [equals(special)], "all"
+    raise _Inexpressible
+
+
+# --- A QuestionnaireResponse -------------------------------------------------------------------------
+
+
+def _utc(moment: datetime) -> str:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def build_response(reference: str, submitted_at: datetime, answers: Mapping[str, Any], base: str = DEFAULT_BASE,
+                   questionnaire: Questionnaire = QUESTIONNAIRE) -> dict[str, Any]:
+    """The response for one submission's stored answers; questions not asked or not answered are left out."""
+    with_scores = questionnaire.with_scores(answers)
+    groups: list[dict[str, Any]] = []
+    catalogue = questionnaire.catalogue
+    sections = [(group_link_id(s), s.title, s.questions) for s in catalogue.steps]
+    if catalogue.scores:
+        sections.append(("scores", "Scores worked out from the answers", catalogue.scores))
+    for link_id, title, questions in sections:
+        items = [item for q in questions if (item := _answer_item(q, with_scores, base)) is not None]
+        if items:
+            groups.append({"linkId": link_id, "text": title, "item": items})
+    response: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": reference,
+        "identifier": {"system": reference_system(base), "value": reference},
+        "questionnaire": f"{canonical_url(base)}|{catalogue_version(questionnaire)}",
+        "status": "completed",
+        "authored": _utc(submitted_at),
+    }
+    if groups:
+        response["item"] = groups
+    return response
+
+
+def _answer_item(question: Question, answers: Mapping[str, Any], base: str) -> dict[str, Any] | None:
+    if question.id not in answers:
+        return None
+    value = answers[question.id]
+    item: dict[str, Any] = {"linkId": question.id, "text": question.label}
+    if question.type == NUMBER:
+        if question.unknown and value == question.unknown.value:
+            return {"extension": [{"url": DATA_ABSENT_REASON_URL, "valueCode": ASKED_UNKNOWN}], **item}
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+            return None  # not a whole number: nothing valid to say, and the catalogue never stores one
+        item["answer"] = [{"valueInteger": int(value)}]
+    elif question.type == TEXT:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        item["answer"] = [{"valueString": value}]
+    else:
+        values = value if isinstance(value, list) else [value]
+        item["answer"] = [{"valueCoding": _coding(question, str(v), base)} for v in values]
+        if not item["answer"]:
+            return None
+    return item

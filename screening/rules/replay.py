@@ -1,0 +1,294 @@
+"""Replay stored submissions against a rules file before it goes live, and verify past summaries.
+
+Every submission keeps the answers it was sent with, the topics its summary showed and the sha256
+of the rules text that made them (the text itself is in RulesVersion). So:
+
+- `replay` re-evaluates each stored submission's answers with new rules and compares the topics with
+  the stored ones: which topics would appear (+), disappear (-) or change tier (~ old→new), per
+  submission and in totals per rule;
+- `verify` re-evaluates each one with its own stored rules text and checks that the summary comes
+  out exactly as stored. A difference there is a reproducibility bug: the same answers and the same
+  rules must always make the same summary.
+
+Submissions are read in batches (`yield_per`), only the columns needed, so 100,000 of them never sit
+in memory at once. Nothing here imports Flask; `rules replay` in screening/commands.py prints `lines()`.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.models import RulesVersion, Submission
+from screening.rules.checker import check_text, sha256
+from screening.rules.engine import evaluate
+from screening.rules.model import RuleSet, Topic
+
+APPEAR, DISAPPEAR, CHANGE_TIER = "+", "-", "~"
+_KIND_ORDER = {APPEAR: 0, DISAPPEAR: 1, CHANGE_TIER: 2}
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # APPEAR, DISAPPEAR or CHANGE_TIER
+    rule_id: str
+    old: str | None  # the tier (severity) before, None for a topic that appears
+    new: str | None  # the tier after, None for a topic that disappears
+
+    def __str__(self) -> str:
+        if self.kind == APPEAR:
+            return f"+ {self.rule_id} ({self.new})"
+        if self.kind == DISAPPEAR:
+            return f"- {self.rule_id} ({self.old})"
+        return f"~ {self.rule_id} ({self.old}→{self.new})"
+
+
+@dataclass(frozen=True)
+class Changed:
+    reference: str
+    submitted_at: datetime
+    rules_version: str
+    changes: tuple[Change, ...]
+
+
+@dataclass
+class RuleTotals:
+    appear: int = 0
+    disappear: int = 0
+    change_tier: int = 0
+
+    def add(self, change: Change) -> None:
+        if change.kind == APPEAR:
+            self.appear += 1
+        elif change.kind == DISAPPEAR:
+            self.disappear += 1
+        else:
+            self.change_tier += 1
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A stored summary that its own rules text does not make again."""
+
+    reference: str
+    rules_version: str
+    rules_sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unverifiable:
+    """A stored rules version that cannot be run today, so its submissions cannot be verified."""
+
+    label: str
+    sha256: str
+    reason: str
+    submissions: int
+
+
+@dataclass
+class Report:
+    new: RuleSet | None
+    since: date | None
+    verify: bool
+    compared: int = 0
+    changed: list[Changed] = field(default_factory=list)
+    totals: dict[str, RuleTotals] = field(default_factory=dict)
+    made_with: Counter = field(default_factory=Counter)
+    verified: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    unverifiable: dict[str, Unverifiable] = field(default_factory=dict)
+
+    @property
+    def reproducible(self) -> bool:
+        return not self.mismatches and not self.unverifiable
+
+
+def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic]) -> tuple[Change, ...]:
+    """How `topics` differ from the stored topics, by rule id and tier; sorted +, -, ~ then by rule id."""
+    before = {t["id"]: t["severity"] for t in stored}
+    after = {t.id: t.severity for t in topics}
+    changes = [Change(APPEAR, r, None, after[r]) for r in after if r not in before]
+    changes += [Change(DISAPPEAR, r, before[r], None) for r in before if r not in after]
+    changes += [Change(CHANGE_TIER, r, before[r], after[r]) for r in after if r in before and before[r] != after[r]]
+    return tuple(sorted(changes, key=lambda c: (_KIND_ORDER[c.kind], c.rule_id)))
+
+
+def _plain(value: Any) -> Any:
+    """As the JSON column hands it back, so stored and re-made summaries compare like for like."""
+    return json.loads(json.dumps(value))
+
+
+def _why_not_exact(stored: list[dict[str, Any]], remade: list[dict[str, Any]]) -> str:
+    changes = compare(stored, [Topic(t["id"], t["severity"], "", "", "", "") for t in remade])
+    if changes:
+        return "topics differ: " + ", ".join(map(str, changes))
+    before = {t["id"]: t for t in stored}
+    fields = []
+    for topic in remade:
+        differ = sorted(k for k in set(topic) | set(before[topic["id"]]) if topic.get(k) != before[topic["id"]].get(k))
+        if differ:
+            fields.append(f"{topic['id']} ({', '.join(differ)})")
+    if fields:
+        return "same topics, but these differ: " + "; ".join(fields)
+    return "same topics, in a different order"
+
+
+def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verify: bool = False,
+           questionnaire: Questionnaire = QUESTIONNAIRE, batch_size: int = BATCH_SIZE) -> Report:
+    """Compare every stored submission (submitted on or after `since`) with `new`, and/or verify it.
+
+    Submissions are read oldest first (then by id), so the report is the same every time.
+    """
+    report = Report(new, since, verify)
+    where = []
+    if since is not None:
+        where.append(Submission.submitted_at >= datetime.combine(since, time.min, timezone.utc))
+    own = _own_rules(db, where, questionnaire) if verify else {}
+    query = (select(Submission.reference, Submission.submitted_at, Submission.answers, Submission.topics,
+                    Submission.rules_version, Submission.rules_sha256)
+             .where(*where).order_by(Submission.submitted_at, Submission.id)
+             .execution_options(yield_per=batch_size))
+    for reference, submitted_at, answers, topics, version, sha in db.execute(query):
+        report.compared += 1
+        report.made_with[version] += 1
+        if new is not None:
+            changes = compare(topics, evaluate(new, answers, questionnaire).topics)
+            if changes:
+                report.changed.append(Changed(reference, submitted_at, version, changes))
+                for change in changes:
+                    report.totals.setdefault(change.rule_id, RuleTotals()).add(change)
+        if verify:
+            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire)
+    return report
+
+
+def _own_rules(db: Session, where: list, questionnaire: Questionnaire) -> dict[str, RuleSet | Unverifiable]:
+    """Every rules version the selected submissions were made with, checked again: a RuleSet, or why not."""
+    used = select(Submission.rules_sha256).where(*where).distinct()
+    result: dict[str, RuleSet | Unverifiable] = {}
+    for version in db.scalars(select(RulesVersion).where(RulesVersion.sha256.in_(used))):
+        if sha256(version.text) != version.sha256:
+            result[version.sha256] = Unverifiable(version.label, version.sha256,
+                                                  "its stored text does not match its sha256", 0)
+            continue
+        ruleset, problems = check_text(version.text, f"rules version {version.label}", questionnaire)
+        if ruleset is None:
+            result[version.sha256] = Unverifiable(
+                version.label, version.sha256,
+                f"it no longer passes the check against today's questionnaire ({len(problems)} problem(s); "
+                f"first: {problems[0]})", 0)
+        else:
+            result[version.sha256] = ruleset
+    return result
+
+
+def _verify_one(report: Report, own: dict[str, RuleSet | Unverifiable], reference: str, answers: dict,
+                topics: list[dict[str, Any]], version: str, sha: str, questionnaire: Questionnaire) -> None:
+    ruleset = own.get(sha)
+    if not isinstance(ruleset, RuleSet):
+        known = ruleset or Unverifiable(version, sha, "its rules text is not stored", 0)
+        seen = report.unverifiable.get(sha, known)
+        report.unverifiable[sha] = Unverifiable(seen.label, seen.sha256, seen.reason, seen.submissions + 1)
+        return
+    remade = _plain([t.as_dict() for t in evaluate(ruleset, answers, questionnaire).topics])
+    stored = _plain(topics)
+    report.verified += 1
+    if remade != stored:
+        report.mismatches.append(Mismatch(reference, version, sha, _why_not_exact(stored, remade)))
+
+
+# -- the printed report --------------------------------------------------------------------------
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")  # stored in UTC; SQLite hands it back without a zone
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def lines(report: Report, new_path: str | None = None) -> list[str]:
+    """The report as text: per submission, totals per rule, counts; then the verification."""
+    out: list[str] = []
+    scope = f"submitted on or after {report.since.isoformat()}" if report.since else "all stored submissions"
+    made_with = ", ".join(f"{label} ({count})" for label, count in sorted(report.made_with.items()))
+    if report.new is not None:
+        new = report.new
+        out.append(f"Replay of {new_path or 'the new rules'}: version {new.version}, sha256 {new.sha256[:12]}")
+        out.append(f"Submissions: {scope}; {report.compared} compared"
+                   + (f", their summaries made with rules version {made_with}" if made_with else ""))
+        out.append("")
+        if report.changed:
+            out.append(f"{_plural(len(report.changed), 'submission')} would change "
+                       "(+ topic appears, - disappears, ~ changes tier):")
+            for changed in report.changed:
+                out.append("")
+                out.append(f"{changed.reference}  submitted {_when(changed.submitted_at)}  "
+                           f"(made with {changed.rules_version})")
+                out.extend(f"  {change}" for change in changed.changes)
+            out.append("")
+            out.extend(_totals_table(report.totals))
+        else:
+            out.append("No submission would change.")
+        out.append("")
+        out.append(f"Compared {_plural(report.compared, 'submission')}: {len(report.changed)} would change, "
+                   f"{report.compared - len(report.changed)} would stay the same.")
+    if report.verify:
+        if out:
+            out.append("")
+        out.extend(_verify_lines(report, scope))
+    return out
+
+
+def _totals_table(totals: dict[str, RuleTotals]) -> list[str]:
+    rows = [(rule_id, totals[rule_id]) for rule_id in sorted(totals)]
+    width = max([len("rule"), len("total")] + [len(r) for r, _ in rows])
+    head = f"  {'rule':<{width}}  {'appear':>6}  {'disappear':>9}  {'change tier':>11}"
+    out = ["Totals per rule:", head]
+    for rule_id, t in rows:
+        out.append(f"  {rule_id:<{width}}  {t.appear:>6}  {t.disappear:>9}  {t.change_tier:>11}")
+    out.append(f"  {'total':<{width}}  {sum(t.appear for _, t in rows):>6}  "
+               f"{sum(t.disappear for _, t in rows):>9}  {sum(t.change_tier for _, t in rows):>11}")
+    return out
+
+
+def _verify_lines(report: Report, scope: str) -> list[str]:
+    out = [f"Verify ({scope}): each summary made again with its own stored rules text."]
+    if report.mismatches:
+        count = len(report.mismatches)
+        out.append(f"{count} {'summary' if count == 1 else 'summaries'} of {report.verified} do NOT reproduce "
+                   "(a reproducibility bug: report it):")
+        for m in report.mismatches:
+            out.append(f"  {m.reference}  rules {m.rules_version} (sha256 {m.rules_sha256[:12]}): {m.reason}")
+    for u in sorted(report.unverifiable.values(), key=lambda u: (u.label, u.sha256)):
+        out.append(f"  rules {u.label} (sha256 {u.sha256[:12]}): {_plural(u.submissions, 'submission')} "
+                   f"not verified: {u.reason}")
+    if report.reproducible:
+        out.append(f"All {report.verified} summaries reproduce exactly.")
+    else:
+        out.append(f"{report.verified - len(report.mismatches)} of {report.compared} summaries reproduce exactly.")
+    return out
+
+
+def audit_detail(report: Report) -> str:
+    """What the audit trail keeps of a replay: versions and counts, never a reference or an answer."""
+    parts = []
+    if report.new is not None:
+        parts.append(f"new rules version {report.new.version} (sha256 {report.new.sha256[:12]})")
+    if report.since:
+        parts.append(f"since {report.since.isoformat()}")
+    parts.append(f"{report.compared} compared")
+    if report.new is not None:
+        parts.append(f"{len(report.changed)} would change")
+    if report.verify:
+        parts.append(f"verify: {len(report.mismatches)} mismatch(es), "
+                     f"{sum(u.submissions for u in report.unverifiable.values())} not verifiable")
+    return "; ".join(parts)

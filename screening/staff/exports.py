@@ -1,0 +1,47 @@
+"""Exports for clinicians: every submission as CSV, and one submission as a FHIR QuestionnaireResponse.
+
+Both are recorded in the audit trail before anything is sent.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, current_app, request, stream_with_context
+
+from screening import csv_export, database, fhir
+from screening.models import utcnow
+from screening.staff.accounts import CLINICIAN
+from screening.staff.audit import record
+from screening.staff.auth import role_required
+from screening.staff.views import bp
+from screening.submissions import by_reference
+
+FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+
+
+@bp.get("/submissions/export.csv")
+@role_required(CLINICIAN)
+def export_csv() -> Response | tuple[Response, int]:
+    try:
+        export_filter = csv_export.parse_filter(request.args)
+    except csv_export.BadFilter as bad:
+        return Response("\n".join(bad.problems) + "\n", status=400, mimetype="text/plain")
+    db = database.session()
+    rows = csv_export.count(db, export_filter)
+    record("export_csv", detail=f"{export_filter.describe()}; {rows} row(s)")
+    filename = f"submissions-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(stream_with_context(csv_export.export(db, export_filter)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/submissions/<reference>/fhir")
+@role_required(CLINICIAN)
+def export_fhir(reference: str) -> Response:
+    submission = by_reference(database.session(), reference.strip().upper()[:20])
+    if submission is None:
+        abort(404)
+    resource = fhir.build_response(submission.reference, submission.submitted_at, submission.answers,
+                                   base=current_app.config["FHIR_BASE"])
+    record("export_fhir", submission_reference=submission.reference, detail="QuestionnaireResponse")
+    return Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON, headers={
+        "Content-Disposition": f'attachment; filename="{submission.reference}.fhir.json"'})

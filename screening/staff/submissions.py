@@ -1,0 +1,102 @@
+"""Clinicians' pages: the list of submissions, one submission (which is also its printed summary), and
+marking it reviewed.
+
+There is no route that changes a patient's answers: staff read them, print them and mark them reviewed.
+Every view and print of a submission, and every change of its status, goes into the audit trail.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import update
+from werkzeug.wrappers import Response
+
+from screening import database, submission_list, submission_page
+from screening.models import Submission, utcnow
+from screening.staff.accounts import CLINICIAN
+from screening.staff.audit import record
+from screening.staff.auth import role_required
+from screening.staff.models import aware
+from screening.staff.views import bp
+from screening.submissions import by_reference
+
+SEVERITY_LABELS = {"urgent": "Urgent", "discuss": "Discuss", "mention": "Mention", None: "No topics"}
+STATUS_LABELS = {"new": "New", "reviewed": "Reviewed"}
+
+
+@bp.app_template_filter("severity_label")
+def _severity_label(severity: str | None) -> str:
+    return SEVERITY_LABELS.get(severity, str(severity))
+
+
+@bp.app_template_filter("utc")
+def _utc(moment: datetime | None) -> str:
+    """'2026-03-31 14:05' in UTC, whatever the database hands back (SQLite: naive; PostgreSQL: its time zone)."""
+    return aware(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@bp.app_template_filter("status_label")
+def _status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@bp.get("/submissions")
+@role_required(CLINICIAN)
+def submissions() -> tuple[str, int]:
+    try:
+        list_filter, page = submission_list.parse(request.args)
+    except submission_list.BadFilter as bad:
+        return _list_page(problems=bad.problems, result=None, list_filter=None), 400
+    result = submission_list.search(database.session(), list_filter, page)
+    return _list_page(problems=[], result=result, list_filter=list_filter), 200
+
+
+def _list_page(**context) -> str:
+    return render_template("staff/submissions.html", form=request.args, statuses=submission_list.STATUSES,
+                           severities=submission_list.SEVERITY_FILTERS, can_export=_has("staff.export_csv"),
+                           **context)
+
+
+def _has(endpoint: str) -> bool:
+    # The exports live in screening/staff/exports.py; link to them only when they are there.
+    return endpoint in current_app.view_functions
+
+
+def _submission_or_404(reference: str) -> Submission:
+    # Only the exact stored form: a page address is copied, not typed, and the list's search forgives typing.
+    submission = by_reference(database.session(), reference[:20])
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/submissions/<reference>")
+@role_required(CLINICIAN)
+def submission(reference: str) -> str:
+    found = _submission_or_404(reference)
+    printing = request.args.get("print") == "1"
+    # One event per page shown: a print is a view too, and is recorded as the print it is.
+    record("print_submission" if printing else "view_submission", submission_reference=found.reference)
+    return render_template("staff/submission.html", submission=found, page=submission_page.build(found),
+                           printing=printing, can_export=_has("staff.export_fhir"))
+
+
+@bp.post("/submissions/<reference>/review")
+@role_required(CLINICIAN)
+def mark_reviewed(reference: str) -> Response:
+    found = _submission_or_404(reference)
+    db = database.session()
+    # One conditional update: of two clinicians marking it at once, only the first is recorded as reviewer.
+    changed = db.execute(update(Submission).where(Submission.id == found.id, Submission.status == "new")
+                         .values(status="reviewed", reviewed_by=g.staff.email, reviewed_at=utcnow())
+                         .execution_options(synchronize_session=False)).rowcount
+    if changed:
+        record("mark_reviewed", submission_reference=found.reference)  # commits the change with its event
+        flash(f"{found.reference} is marked as reviewed.", "success")
+    else:
+        db.rollback()
+        db.refresh(found)
+        # Already done: the first reviewer and time stay, and as nothing changed there is nothing to record.
+        flash(f"{found.reference} was already marked as reviewed by {found.reviewed_by}.", "info")
+    return redirect(url_for("staff.submissions"), 303)

@@ -1,0 +1,76 @@
+"""Submissions for the submission-page and print tests: a typical one, the longest possible one, and a way
+to store any answers exactly as the patient's Send does (a draft, then screening.submissions.submit)."""
+from __future__ import annotations
+
+from typing import Any
+
+from screening import database, drafts
+from screening.submissions import submit
+from tests.conftest import HEALTHY
+
+
+def _text(prose: str, length: int = 500) -> str:
+    """Ordinary prose (it wraps as real answers do), at exactly the longest a text answer may be."""
+    assert len(prose) >= length, len(prose)
+    return prose[:length - 1].rstrip() + "."
+
+
+BRAIN_OTHER = _text(
+    "Multiple sclerosis diagnosed in 2015, relapsing-remitting, with numbness in both legs and blurred vision "
+    "during relapses. Last relapse in spring, treated with steroids. Migraine with aura about twice a month, "
+    "worse with poor sleep. A concussion after a cycling accident in 2019, kept in hospital overnight. Some "
+    "trouble with memory and word finding since then, assessed by a neurologist who said to come back if it got "
+    "worse. Tingling in the hands most mornings, and restless legs at night that keep me awake.")
+MEDICINES_OTHER = _text(
+    "Sertraline 150 mg every morning, quetiapine 50 mg at night, pregabalin 75 mg twice a day, propranolol 40 mg "
+    "when anxious, omeprazole 20 mg, atorvastatin 40 mg, metformin 500 mg twice a day with meals, salbutamol "
+    "inhaler two puffs when needed, beclometasone inhaler twice a day, melatonin 3 mg, vitamin D 1000 units, "
+    "ibuprofen 400 mg for back pain a few times a week, and a combined contraceptive pill. I also take fish "
+    "oil, magnesium and a herbal sleep remedy from the health food shop, and sometimes antihistamines.")
+REACTION_DETAILS = _text(
+    "After an operation on my knee in 2018 I woke up confused and frightened, saw things that were not there "
+    "and was sick for most of the night. The anaesthetist said it might have been the ketamine they used for "
+    "pain. In 2021 I had a rash and swelling of my lips during a colonoscopy under sedation and was given an "
+    "antihistamine. At my first esketamine session last year my blood pressure went very high and I felt I was "
+    "floating above my body for two hours, which scared me a great deal and put me off going back.")
+
+# A typical patient: a raised reading and asthma, everything else unremarkable.
+TYPICAL: dict[str, Any] = {**HEALTHY, "bp_systolic": 150, "bp_diastolic": 95, "asthma": "yes"}
+
+# As many topics as the shipped rules can raise at once (56), every follow-up question shown, and every free
+# text at its 500-character limit. No single changed answer raises more topics
+# (tests/staff/test_submission_page.py proves it), so this is the longest printed summary there can be.
+LONGEST: dict[str, Any] = {
+    "age": 12, "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
+    "treatment_for": ["depression", "anxiety", "ptsd", "other"],
+    "heart_attack": "yes", "heart_attack_when": "within_6_weeks", "heart_procedure": "yes", "angina": "yes",
+    "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",
+    "aneurysm_avm": "dont_know", "brain_bleed": "yes", "stroke_tia": "yes", "stroke_tia_when": "dont_know",
+    "bp_diagnosed": "yes", "bp_medicines": "yes_not_regularly", "bp_systolic": 180, "bp_diastolic": "dont_know",
+    "bp_when": "over_year", "symptoms_now": ["chest_pain", "short_of_breath", "severe_headache", "vision_change",
+                                            "seizure"],
+    "alcohol_frequency": "2_to_3_a_week", "alcohol_typical": "1_to_2", "alcohol_six_or_more": "never",
+    "drugs_past_year": "yes", "drugs_which": ["prefer_not_to_say"], "substance_history": "yes",
+    "recovery_length": "not_in_recovery", "ketamine_before": ["treatment", "medical", "not_prescribed"],
+    "seizures": "yes", "seizure_last": "dont_know", "head_injury": "yes", "raised_icp": "yes", "brain_tumour": "yes",
+    "brain_other": BRAIN_OTHER,
+    "psychosis": "yes", "psychosis_recent": "prefer_not_to_say", "bipolar_mania": "prefer_not_to_say",
+    "family_psychosis": "prefer_not_to_say", "self_harm_thoughts": "yes", "self_harm_plan": "prefer_not_to_say",
+    "copd": "yes", "asthma": "yes", "sleep_apnoea": "yes", "sleep_apnoea_treated": "dont_know",
+    "cystitis": "yes", "urine_trouble": "yes", "kidney_disease": "yes",
+    "liver_disease": "yes", "liver_severity": "severe", "glaucoma": "yes", "glaucoma_treated": "dont_know",
+    "overactive_thyroid": "yes", "thyroid_controlled": "dont_know",
+    "medicines": ["benzodiazepines", "sedatives", "opioids", "stimulants", "maois", "lamotrigine", "naltrexone",
+                  "theophylline", "thyroid_hormone", "cyp3a4", "other"],
+    "medicines_other": MEDICINES_OTHER,
+    "reactions": ["ketamine", "esketamine", "anaesthetic"], "reaction_details": REACTION_DETAILS,
+}
+
+
+def store(app, answers: dict[str, Any]) -> str:
+    """Store `answers` as a sent submission under the app's rules, the way /send does; returns its reference."""
+    with app.app_context():
+        db = database.session()
+        draft, _code = drafts.create(db, days=1)
+        drafts.save(db, draft, answers, days=1)
+        return submit(db, draft, app.extensions["screening.rules"].current).reference
