@@ -92,7 +92,13 @@ def clinician(site: Site, chromium: Browser) -> Iterator[Page]:
 def printed(page: Page, url: str, paper: str) -> PdfReader:
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Clinician summary")
-    return PdfReader(io.BytesIO(page.pdf(format=paper)))
+    data = page.pdf(format=paper)
+    if os.environ.get("PRINT_DIR"):  # to look at the printed pages: PRINT_DIR=/tmp/prints pytest -k print
+        os.makedirs(os.environ["PRINT_DIR"], exist_ok=True)
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        with open(os.path.join(os.environ["PRINT_DIR"], f"{name}-{paper}.pdf"), "wb") as out:
+            out.write(data)
+    return PdfReader(io.BytesIO(data))
 
 
 def text_of(pdf: PdfReader) -> str:
