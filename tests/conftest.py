@@ -16,6 +16,8 @@ from screening.catalogue.types import MULTI, NUMBER
 from screening.staff.models import StaffUser
 from screening.wizard.ratelimit import RESUME_LIMITER
 
+pytest_plugins = ["tests.postgres"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A patient with nothing to report: every question answered, every follow-up hidden.

@@ -11,7 +11,7 @@ import pytest
 from screening import create_app
 from screening.settings import ConfigError
 
-from tests.conftest import HEALTHY, ROOT
+from tests.conftest import ROOT
 from tests.rules.test_checker import VALID
 
 

@@ -8,7 +8,7 @@ import json
 
 from flask import Response, abort, current_app, request, stream_with_context
 
-from screening import csv_export, database, fhir
+from screening import csv_export, database, fhir, submission_list
 from screening.models import utcnow
 from screening.staff.accounts import CLINICIAN
 from screening.staff.audit import record
@@ -23,14 +23,15 @@ FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
 @role_required(CLINICIAN)
 def export_csv() -> Response | tuple[Response, int]:
     try:
-        export_filter = csv_export.parse_filter(request.args)
-    except csv_export.BadFilter as bad:
+        # The list's own filters, so a link from a filtered list exports exactly the rows shown there.
+        list_filter, _page = submission_list.parse(request.args)
+    except submission_list.BadFilter as bad:
         return Response("\n".join(bad.problems) + "\n", status=400, mimetype="text/plain")
     db = database.session()
-    rows = csv_export.count(db, export_filter)
-    record("export_csv", detail=f"{export_filter.describe()}; {rows} row(s)")
+    rows = csv_export.count(db, list_filter)
+    record("export_csv", detail=f"{list_filter.describe()}; {rows} row(s)")
     filename = f"submissions-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(stream_with_context(csv_export.export(db, export_filter)), mimetype="text/csv",
+    return Response(stream_with_context(csv_export.export(db, list_filter)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -1,4 +1,4 @@
-"""The clinicians' pages on PostgreSQL: the same code as on SQLite, on a throwaway cluster (see tests/test_postgresql.py).
+"""The clinicians' pages on PostgreSQL: the same code as on SQLite, on a throwaway cluster (the `postgres_url` fixture in tests/postgres.py).
 
 Requirement (issue 2, section 1, for the issue 3 pages): a PostgreSQL URL takes over with no code change.
 """
@@ -7,10 +7,9 @@ import re
 from screening import create_app
 from tests.conftest import StaffAuth
 from tests.staff.sheets import LONGEST, TYPICAL, store
-from tests.test_postgresql import postgres_url, pytestmark  # noqa: F401 - the fixture and its skip, reused
 
 
-def test_list_page_and_review_work_on_postgresql(postgres_url, tmp_path):  # noqa: F811
+def test_list_page_and_review_work_on_postgresql(postgres_url, tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "DATABASE_URL": postgres_url},
                      instance_path=str(tmp_path / "instance"))
     typical, longest = store(app, TYPICAL), store(app, LONGEST)
