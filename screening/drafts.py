@@ -14,7 +14,7 @@ from screening.models import Draft, utcnow
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_code(groups: int = 3) -> str:
@@ -24,7 +24,7 @@ def new_code(groups: int = 3) -> str:
 
 def normalise_code(typed: str) -> str | None:
     """The canonical form of a typed code, or None if it cannot be one."""
-    compact = re.sub(r"[\s-]", "", (typed or "").upper()).translate(_CONFUSABLE)
+    compact = re.sub(r"[\s-]", "", (typed or "").upper()).translate(CONFUSABLE)
     if len(compact) != 12 or any(ch not in ALPHABET for ch in compact):
         return None
     return "-".join(compact[i:i + 4] for i in range(0, 12, 4))

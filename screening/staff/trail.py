@@ -3,21 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from screening.paging import BadFilter, Page, date_range, day_bounds, page_number
 from screening.staff.audit import ACTIONS
 from screening.staff.models import AuditEvent
 
 PAGE_SIZE = 50
-
-
-class BadFilter(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -38,58 +33,21 @@ class TrailFilter:
         return " ".join(f"{k}={v}" for k, v in self.as_args().items()) or "no filter"
 
 
-def _date(args: Mapping[str, str], key: str, label: str, problems: list[str]) -> date | None:
-    typed = args.get(key, "").strip()
-    if not typed:
-        return None
-    try:
-        return date.fromisoformat(typed)
-    except ValueError:
-        problems.append(f"Enter the {label} date as year-month-day, like 2025-03-31")
-        return None
-
-
 def parse(args: Mapping[str, str]) -> tuple[TrailFilter, int]:
     """The filter and page number in `args`; BadFilter lists every problem with them."""
     problems: list[str] = []
     action = args.get("action", "").strip()
     if action and action not in ACTIONS:
         problems.append("Choose an action from the list")
-    start, end = _date(args, "from", "'from'", problems), _date(args, "to", "'to'", problems)
-    if start and end and start > end:
-        problems.append("The 'from' date must be on or before the 'to' date")
-    try:
-        page = int(args.get("page", "1"))
-    except ValueError:
-        page = 0
-    if page < 1:
-        problems.append("The page number must be a whole number, 1 or more")
+    start, end = date_range(args, problems)
+    page = page_number(args, problems)
     if problems:
         raise BadFilter(problems)
     return TrailFilter(action, args.get("actor", "").strip().lower()[:254],
                        args.get("reference", "").strip().upper()[:20], start, end), page
 
 
-@dataclass(frozen=True)
-class TrailPage:
-    events: list[AuditEvent]
-    number: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def search(db: Session, trail_filter: TrailFilter, page: int) -> TrailPage:
+def search(db: Session, trail_filter: TrailFilter, page: int) -> Page[AuditEvent]:
     conditions = []
     if trail_filter.action:
         conditions.append(AuditEvent.action == trail_filter.action)
@@ -97,14 +55,14 @@ def search(db: Session, trail_filter: TrailFilter, page: int) -> TrailPage:
         conditions.append(AuditEvent.actor_email == trail_filter.actor)
     if trail_filter.reference:
         conditions.append(AuditEvent.submission_reference == trail_filter.reference)
-    if trail_filter.start:
-        conditions.append(AuditEvent.at >= datetime.combine(trail_filter.start, time.min, timezone.utc))
-    if trail_filter.end:
-        # Up to the end of that day; time.max rather than the next midnight, which overflows on 9999-12-31.
-        conditions.append(AuditEvent.at <= datetime.combine(trail_filter.end, time.max, timezone.utc))
+    first, last = day_bounds(trail_filter.start, trail_filter.end)
+    if first:
+        conditions.append(AuditEvent.at >= first)
+    if last:
+        conditions.append(AuditEvent.at <= last)
     total = db.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
-    if (page - 1) * PAGE_SIZE >= total:
-        return TrailPage([], page, total)  # past the end: nothing, and no offset too big for the database
+    if Page([], page, total, PAGE_SIZE).past_the_end:
+        return Page([], page, total, PAGE_SIZE)  # nothing to read, and no offset too big for the database
     events = db.scalars(select(AuditEvent).where(*conditions).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return TrailPage(list(events), page, total)
+    return Page(list(events), page, total, PAGE_SIZE)

@@ -127,35 +127,35 @@ def test_every_problem_is_reported_at_once():
 
 def test_newest_first_and_same_moment_by_latest_stored(app):
     older, newer, same_time_later = add(app, {"at": T0}, {"at": T0 + timedelta(days=1)}, {"at": T0})
-    assert [r.reference for r in run(app).rows] == [newer, same_time_later, older]
+    assert [r.reference for r in run(app).items] == [newer, same_time_later, older]
 
 
 def test_pages_hold_25_rows_and_the_total(app):
     add(app, *({"at": T0 + timedelta(minutes=i)} for i in range(PAGE_SIZE + 3)))
     first, second = run(app), run(app, page=2)
-    assert (len(first.rows), len(second.rows), first.total, first.pages) == (25, 3, 28, 2)
+    assert (len(first.items), len(second.items), first.total, first.pages) == (25, 3, 28, 2)
     assert first.has_next and not first.has_previous and second.has_previous and not second.has_next
     assert (second.first_shown, second.last_shown) == (26, 28)
-    assert {r.reference for r in first.rows}.isdisjoint({r.reference for r in second.rows})
+    assert {r.reference for r in first.items}.isdisjoint({r.reference for r in second.items})
 
 
 def test_page_past_the_end_is_empty_but_keeps_the_total(app):
     add(app, {}, {})
     result = run(app, page=5)
-    assert (result.rows, result.total, result.pages) == ([], 2, 1)
+    assert (result.items, result.total, result.pages) == ([], 2, 1)
 
 
 def test_status_filter(app):
     new, reviewed = add(app, {"status": "new"}, {"status": "reviewed"})
-    assert [r.reference for r in run(app, ListFilter(status="reviewed")).rows] == [reviewed]
-    assert [r.reference for r in run(app, ListFilter(status="new")).rows] == [new]
+    assert [r.reference for r in run(app, ListFilter(status="reviewed")).items] == [reviewed]
+    assert [r.reference for r in run(app, ListFilter(status="new")).items] == [new]
 
 
 def test_severity_filter_and_none_for_no_topics(app):
     urgent, discuss, mention, nothing = add(app, {"severity": "urgent"}, {"severity": "discuss"},
                                             {"severity": "mention"}, {"severity": None})
     for severity, expected in (("urgent", urgent), ("discuss", discuss), ("mention", mention), ("none", nothing)):
-        assert [r.reference for r in run(app, ListFilter(severity=severity)).rows] == [expected]
+        assert [r.reference for r in run(app, ListFilter(severity=severity)).items] == [expected]
 
 
 def test_date_range_includes_both_days_whole(app):
@@ -166,7 +166,7 @@ def test_date_range_includes_both_days_whole(app):
         {"at": datetime(2026, 3, 11, 23, 59, 59, 999999, tzinfo=timezone.utc)},
         {"at": datetime(2026, 3, 12, 0, 0, tzinfo=timezone.utc)})
     result = run(app, ListFilter(start=day, end=day + timedelta(days=1)))
-    assert [r.reference for r in result.rows] == [last, first]
+    assert [r.reference for r in result.items] == [last, first]
 
 
 def test_date_range_at_the_ends_of_the_calendar_does_not_fail(app):
@@ -176,14 +176,14 @@ def test_date_range_at_the_ends_of_the_calendar_does_not_fail(app):
 
 def test_reference_search_finds_exactly_one(app):
     wanted, _other = add(app, {"reference": "KS-7Q2M-X4KD"}, {"reference": "KS-7Q2M-X4KE"})
-    assert [r.reference for r in run(app, parse({"reference": "7q2m x4kd"})[0]).rows] == [wanted]
+    assert [r.reference for r in run(app, parse({"reference": "7q2m x4kd"})[0]).items] == [wanted]
 
 
 def test_filters_combine(app):
     add(app, {"status": "new", "severity": "urgent"}, {"status": "reviewed", "severity": "urgent"},
         {"status": "new", "severity": "mention"})
     result = run(app, ListFilter(status="new", severity="urgent"))
-    assert [(r.status, r.highest_severity) for r in result.rows] == [("new", "urgent")]
+    assert [(r.status, r.highest_severity) for r in result.items] == [("new", "urgent")]
 
 
 # -- the queries use indexes --------------------------------------------------------------------------------
