@@ -16,7 +16,7 @@ from screening.catalogue.types import MULTI, NUMBER
 from screening.staff.models import StaffUser
 from screening.wizard.ratelimit import RESUME_LIMITER
 
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "tests.live"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

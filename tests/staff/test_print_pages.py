@@ -12,27 +12,21 @@ from __future__ import annotations
 import io
 import os
 import re
-import threading
 from typing import Iterator
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+from tests.live import serve, skip_without_chromium
+
+skip_without_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from tests.conftest import STAFF_PASSWORD, StaffAuth  # noqa: E402
 from tests.staff.sheets import LONGEST, TYPICAL, store  # noqa: E402
 
-# As in tests/browser/test_patient_journey.py.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FORMATS = ("Letter", "A4")
 
 
@@ -51,26 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                      instance_path=str(tmp_path / "instance"))
     typical, longest = store(app, TYPICAL), store(app, LONGEST)
     email = StaffAuth(app).create(("clinician",), email="print-test@clinic.test")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="print-live-server", daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", typical, longest, email)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.extensions["screening.sessionmaker"].kw["bind"].dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with serve(app) as url:
+        yield Site(url, typical, longest, email)
 
 
 @pytest.fixture
