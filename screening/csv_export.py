@@ -73,6 +73,7 @@ def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
     columns += [
         ("rules_version", lambda s: s.rules_version),
         ("rules_sha256", lambda s: s.rules_sha256),
+        ("catalogue_version", lambda s: s.catalogue_version),
         ("highest_severity", lambda s: s.highest_severity or ""),
         ("urgent_count", lambda s: s.urgent_count),
         ("discuss_count", lambda s: s.discuss_count),

@@ -31,18 +31,17 @@ How the catalogue maps onto FHIR (docs: README, "FHIR export"):
   rather than skipping it, the safer mistake. The original condition goes with it, as JSON, in the
   extension SHOW_WHEN_URL. None of the catalogue's conditions needs this today.
 - The Questionnaire's version is a hash of the catalogue, so a changed question gives a new version.
-  Submissions do not store the catalogue version they were made under: a response points at the
-  Questionnaire of the catalogue in force when it is exported.
+  Every submission stores the catalogue version it was asked with, and its response points at that
+  version of the Questionnaire.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.catalogue import version_of
 from screening.catalogue.types import (
     CHOICE,
     DONT_KNOW,
@@ -118,11 +117,7 @@ def group_link_id(step: Step) -> str:
 
 
 def catalogue_version(questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
-    """The first 16 hex digits of a sha256 of every step and score definition."""
-    catalogue = questionnaire.catalogue
-    data = {"steps": [asdict(s) for s in catalogue.steps], "scores": [asdict(s) for s in catalogue.scores]}
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return version_of(questionnaire.catalogue)
 
 
 # --- The Questionnaire -------------------------------------------------------------------------------
@@ -280,7 +275,7 @@ def _utc(moment: datetime) -> str:
 
 
 def build_response(reference: str, submitted_at: datetime, answers: Mapping[str, Any], base: str = DEFAULT_BASE,
-                   questionnaire: Questionnaire = QUESTIONNAIRE) -> dict[str, Any]:
+                   questionnaire: Questionnaire = QUESTIONNAIRE, asked_with: str | None = None) -> dict[str, Any]:
     """The response for one submission's stored answers; questions not asked or not answered are left out."""
     with_scores = questionnaire.with_scores(answers)
     groups: list[dict[str, Any]] = []
@@ -296,7 +291,7 @@ def build_response(reference: str, submitted_at: datetime, answers: Mapping[str,
         "resourceType": "QuestionnaireResponse",
         "id": reference,
         "identifier": {"system": reference_system(base), "value": reference},
-        "questionnaire": f"{canonical_url(base)}|{catalogue_version(questionnaire)}",
+        "questionnaire": f"{canonical_url(base)}|{asked_with or catalogue_version(questionnaire)}",
         "status": "completed",
         "authored": _utc(submitted_at),
     }

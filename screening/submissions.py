@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.catalogue import version_of
 from screening.drafts import ALPHABET
 from screening.models import Draft, RulesVersion, Submission
 from screening.rules.engine import evaluate
@@ -32,7 +33,8 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
     submission = Submission(
         reference=new_reference(db), started_at=draft.created_at, answers=answers,
         topics=[t.as_dict() for t in summary.topics], rules_version=ruleset.version,
-        rules_sha256=ruleset.sha256, highest_severity=summary.highest_severity,
+        rules_sha256=ruleset.sha256, catalogue_version=version_of(questionnaire.catalogue),
+        highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
     )
     db.add(submission)

@@ -349,3 +349,9 @@ def test_fhir_enable_when_agrees_with_show_when_for_every_controlling_answer():
         if fhir_enabled(items[follow_up][0], response_for(answers)) != asked:
             disagree.append((follow_up, {k: v for k, v in answers.items() if HEALTHY.get(k) != v}))
     assert disagree == []
+
+
+def test_response_points_at_the_questionnaire_version_it_was_asked_with():
+    response = fhir.build_response("KS-AAAA-BBBB", datetime(2026, 1, 2, tzinfo=timezone.utc), {"age": 40},
+                                   asked_with="0123456789abcdef")
+    assert response["questionnaire"].endswith("|0123456789abcdef")

@@ -1,7 +1,9 @@
 """The question catalogue: the one definition of every question, and its branching."""
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from dataclasses import asdict, replace
 
 from screening.catalogue.questions import SCORES, STEPS
 from screening.catalogue.types import Catalogue, Question, Step
@@ -29,6 +31,14 @@ def _build() -> tuple[Catalogue, dict[str, Condition]]:
     return catalogue, show_when
 
 
-CATALOGUE, SHOW_WHEN = _build()
+def version_of(catalogue: Catalogue) -> str:
+    """The first 16 hex digits of a sha256 of every step and score definition: a changed question changes it."""
+    data = {"steps": [asdict(s) for s in catalogue.steps], "scores": [asdict(s) for s in catalogue.scores]}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-__all__ = ["CATALOGUE", "SHOW_WHEN", "Catalogue", "Question", "Step"]
+
+CATALOGUE, SHOW_WHEN = _build()
+CATALOGUE_VERSION = version_of(CATALOGUE)
+
+__all__ = ["CATALOGUE", "CATALOGUE_VERSION", "SHOW_WHEN", "Catalogue", "Question", "Step", "version_of"]

@@ -42,7 +42,7 @@ def export_fhir(reference: str) -> Response:
     if submission is None:
         abort(404)
     resource = fhir.build_response(submission.reference, submission.submitted_at, submission.answers,
-                                   base=current_app.config["FHIR_BASE"])
+                                   base=current_app.config["FHIR_BASE"], asked_with=submission.catalogue_version)
     record("export_fhir", submission_reference=submission.reference, detail="QuestionnaireResponse")
     return Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON, headers={
         "Content-Disposition": f'attachment; filename="{submission.reference}.fhir.json"'})

@@ -79,7 +79,7 @@ def test_csv_starts_with_the_submission_fields(app, staff):
     columns = header(staff())
     review = [c for c in ("reviewed_by", "reviewed_at") if hasattr(Submission, c)]
     assert columns[:columns.index(CATALOGUE.ids[0])] == [
-        "reference", "submitted_at", "started_at", "status", *review, "rules_version", "rules_sha256",
+        "reference", "submitted_at", "started_at", "status", *review, "rules_version", "rules_sha256", "catalogue_version",
         "highest_severity", "urgent_count", "discuss_count", "mention_count"]
 
 

@@ -386,3 +386,11 @@ def test_starting_a_questionnaire_keeps_a_staff_sign_in(app, staff):
     client = staff(roles=("clinician",))
     client.post("/start")
     assert client.get("/staff/").status_code == 200
+
+
+def test_submission_stores_the_catalogue_version_it_was_asked_with(app, patient):
+    from screening.catalogue import CATALOGUE_VERSION
+
+    patient.complete()
+    patient.send()
+    assert stored_submission(app).catalogue_version == CATALOGUE_VERSION
