@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     database.init_app(app)
     register_rules(app, strict=serving)
     register_blueprints(app)
+    register_headers(app)
     errors.init_app(app)
     commands.init_app(app)
     return app
@@ -63,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
     def _globals():
         return {"service_name": "Ketamine treatment screening"}
 
+
+def register_headers(app: Flask) -> None:
     @app.after_request
     def _no_store(response):
         # Pages hold health answers: keep them out of shared caches and the back-forward cache.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from screening.catalogue import CATALOGUE, SHOW_WHEN
+from screening.catalogue import CATALOGUE, SHOW_WHEN, version_of
 from screening.catalogue.types import DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
 from screening.conditions import Condition
 
@@ -23,6 +23,8 @@ class Questionnaire:
     def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] = SHOW_WHEN):
         self.catalogue = catalogue
         self.show_when = show_when
+        # Worked out once: every submission and every FHIR export names it.
+        self.version = version_of(catalogue)
 
     def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.show_when.get(question.id)

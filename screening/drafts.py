@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -10,24 +9,20 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from screening import codes
 from screening.models import Draft, utcnow
 
-# Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+RESUME_GROUPS = 3
 
 
-def new_code(groups: int = 3) -> str:
+def new_code() -> str:
     """Three groups of four: 60 random bits, typed as XXXX-XXXX-XXXX."""
-    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(groups))
+    return codes.new(RESUME_GROUPS)
 
 
 def normalise_code(typed: str) -> str | None:
-    """The canonical form of a typed code, or None if it cannot be one."""
-    compact = re.sub(r"[\s-]", "", (typed or "").upper()).translate(CONFUSABLE)
-    if len(compact) != 12 or any(ch not in ALPHABET for ch in compact):
-        return None
-    return "-".join(compact[i:i + 4] for i in range(0, 12, 4))
+    """The canonical form of a typed resume code, or None if it cannot be one."""
+    return codes.normalise(typed, RESUME_GROUPS)
 
 
 def _hash(code: str) -> str:

@@ -41,7 +41,6 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from screening.answers import QUESTIONNAIRE, Questionnaire
-from screening.catalogue import version_of
 from screening.catalogue.types import (
     CHOICE,
     DONT_KNOW,
@@ -117,7 +116,7 @@ def group_link_id(step: Step) -> str:
 
 
 def catalogue_version(questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
-    return version_of(questionnaire.catalogue)
+    return questionnaire.version
 
 
 # --- The Questionnaire -------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class Submission(Base):
     topics: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     rules_version: Mapped[str] = mapped_column(String(100))
     rules_sha256: Mapped[str] = mapped_column(ForeignKey("rules_version.sha256"))
-    # The question catalogue the patient was asked (screening.catalogue.CATALOGUE_VERSION).
+    # The question catalogue the patient was asked (Questionnaire.version in screening.answers).
     catalogue_version: Mapped[str] = mapped_column(String(16), default="")
     highest_severity: Mapped[str | None] = mapped_column(String(10))
     urgent_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,6 @@ list shows (never the answers). Nothing here imports Flask.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,15 +16,15 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from screening.drafts import ALPHABET, CONFUSABLE
+from screening import codes
 from screening.models import Submission
+from screening.submissions import REFERENCE_GROUPS, REFERENCE_PREFIX
 from screening.paging import BadFilter, Page, date_range, day_bounds, page_number
 
 PAGE_SIZE = 25
 STATUSES = ("new", "reviewed")
 NO_TOPICS = "none"
 SEVERITY_FILTERS = ("urgent", "discuss", "mention", NO_TOPICS)
-REFERENCE_PREFIX = "KS-"
 _REFERENCE_EXAMPLE = "KS-7Q2M-X4KD"
 
 
@@ -35,13 +34,7 @@ def normalise_reference(typed: str) -> str | None:
     Case, spaces, hyphens and the 'KS' prefix are optional, and O, I and L read as 0, 1 and 1,
     as they do for resume codes: references are read over the phone and copied by hand.
     """
-    compact = re.sub(r"[\s-]", "", typed or "").upper()
-    if len(compact) == 10 and compact.startswith("KS"):
-        compact = compact[2:]
-    compact = compact.translate(CONFUSABLE)
-    if len(compact) != 8 or any(ch not in ALPHABET for ch in compact):
-        return None
-    return f"{REFERENCE_PREFIX}{compact[:4]}-{compact[4:]}"
+    return codes.normalise(typed, REFERENCE_GROUPS, REFERENCE_PREFIX)
 
 
 @dataclass(frozen=True)

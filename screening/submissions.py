@@ -1,24 +1,24 @@
 """Turning a finished draft into a stored submission with its summary."""
 from __future__ import annotations
 
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.answers import QUESTIONNAIRE, Questionnaire
-from screening.catalogue import version_of
-from screening.drafts import ALPHABET
+from screening import codes
 from screening.models import Draft, RulesVersion, Submission
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 
 
+REFERENCE_PREFIX = "KS"
+REFERENCE_GROUPS = 2
+
+
 def new_reference(db: Session) -> str:
     """KS-XXXX-XXXX: 40 random bits, short enough to read over the phone."""
     while True:
-        groups = ("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(2))
-        reference = "KS-" + "-".join(groups)
+        reference = codes.new(REFERENCE_GROUPS, REFERENCE_PREFIX)
         if by_reference(db, reference) is None:
             return reference
 
@@ -33,7 +33,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
     submission = Submission(
         reference=new_reference(db), started_at=draft.created_at, answers=answers,
         topics=[t.as_dict() for t in summary.topics], rules_version=ruleset.version,
-        rules_sha256=ruleset.sha256, catalogue_version=version_of(questionnaire.catalogue),
+        rules_sha256=ruleset.sha256, catalogue_version=questionnaire.version,
         highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
     )

@@ -39,6 +39,5 @@ def version_of(catalogue: Catalogue) -> str:
 
 
 CATALOGUE, SHOW_WHEN = _build()
-CATALOGUE_VERSION = version_of(CATALOGUE)
 
-__all__ = ["CATALOGUE", "CATALOGUE_VERSION", "SHOW_WHEN", "Catalogue", "Question", "Step", "version_of"]
+__all__ = ["CATALOGUE", "SHOW_WHEN", "Catalogue", "Question", "Step", "version_of"]

@@ -81,8 +81,9 @@ def start() -> tuple[str, int]:
 
 @bp.post("/start")
 def begin() -> Response:
-    if request.form.get("restart") != "yes" and _draft() is not None:
-        return redirect(_where_to_resume(_draft().answers), 303)
+    existing = _draft()
+    if request.form.get("restart") != "yes" and existing is not None:
+        return redirect(_where_to_resume(existing.answers), 303)
     draft, code = drafts.create(database.session(), _days())
     _switch_patient(draft=draft.id, resume_code=code)
     return redirect(_step_url(STEPS[0]), 303)

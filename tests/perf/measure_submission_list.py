@@ -32,7 +32,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from screening import create_app, database, submission_list  # noqa: E402
 from screening.answers import QUESTIONNAIRE  # noqa: E402
 from screening.catalogue.types import MULTI, NUMBER, TEXT  # noqa: E402
-from screening.drafts import ALPHABET  # noqa: E402
+from screening.codes import ALPHABET  # noqa: E402
 from screening.models import RulesVersion, Submission  # noqa: E402
 from screening.rules.engine import evaluate  # noqa: E402
 from screening.rules.model import SEVERITIES  # noqa: E402
