@@ -6,7 +6,8 @@ import sys
 import click
 from flask import Flask
 
-from screening import commands, database, errors, settings
+from screening import commands, errors, headers, settings
+from screening.records import database, models  # noqa: F401 - models registers the tables
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import PROJECT_ROOT, ConfigError
@@ -23,7 +24,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     database.init_app(app)
     register_rules(app, strict=serving)
     register_blueprints(app)
-    register_headers(app)
+    headers.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     return app
@@ -63,17 +64,3 @@ def register_blueprints(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {"service_name": "Ketamine treatment screening"}
-
-
-def register_headers(app: Flask) -> None:
-    @app.after_request
-    def _no_store(response):
-        # Pages hold health answers: keep them out of shared caches and the back-forward cache.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; script-src 'self'; style-src 'self'; "
-                                    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
-        return response

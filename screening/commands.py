@@ -10,12 +10,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from screening import database, fhir, purge
-from screening.answers import QUESTIONNAIRE, answer_problem
+from screening.records import database, purge
+from screening.exports import fhir
+from screening.questionnaire import QUESTIONNAIRE, answer_problem
 from screening.catalogue.types import Question
 from screening.rules.checker import check_file
 from screening.rules.engine import evaluate
-from screening.rules import replay as rules_replay
+from screening.records import replay as rules_replay
 from screening.staff.audit import record
 from screening.staff.cli import staff_cli
 

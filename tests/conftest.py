@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from werkzeug.security import generate_password_hash
 
-from screening import create_app, database
-from screening.answers import QUESTIONNAIRE
+from screening import create_app
+from screening.records import database
+from screening.questionnaire import QUESTIONNAIRE
 from screening.catalogue.types import MULTI, NUMBER
-from screening.staff.models import StaffUser
+from screening.records.models import StaffUser
 from screening.wizard.ratelimit import RESUME_LIMITER
 
 pytest_plugins = ["tests.postgres", "tests.live"]

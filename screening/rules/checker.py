@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screening.answers import QUESTIONNAIRE, Questionnaire, answer_problem
-from screening.conditions import compile_condition, suggest
-from screening.rules import yamlload
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire, answer_problem
+from screening.conditions.language import compile_condition, suggest
+from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, evaluate
 from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
-from screening.rules.yamlload import LocDict, LocList, Mark, mark_of
+from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
 
 TOP_KEYS = ("version", "rules", "examples")
 EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise")

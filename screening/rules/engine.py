@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.rules.model import SEVERITIES, Because, Rule, RuleSet, Summary, Topic
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

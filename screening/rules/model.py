@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening.conditions import Condition
+from screening.conditions.language import Condition
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")

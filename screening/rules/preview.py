@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from screening.answers import QUESTIONNAIRE, Questionnaire, display_value
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire, display_value
 from screening.catalogue.types import Question
-from screening.conditions import Condition
+from screening.conditions.language import Condition
 from screening.rules.engine import evaluate
 from screening.rules.model import RuleSet, Summary
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from screening.conditions import suggest
-from screening.models import utcnow
-from screening.staff.models import StaffUser
+from screening.conditions.language import suggest
+from screening.clock import utcnow
+from screening.records.models import StaffUser
 
 CLINICIAN, RULES, ADMIN = "clinician", "rules", "admin"
 ROLES = (CLINICIAN, RULES, ADMIN)

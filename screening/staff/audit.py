@@ -10,8 +10,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from screening import database
-from screening.staff.models import AuditEvent
+from screening.records import database
+from screening.records.models import AuditEvent
 
 ACTIONS = (
     "sign_in", "sign_in_failed", "account_locked", "sign_out",

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from screening import database
+from screening.records import database
 from screening.staff.accounts import ROLES
-from screening.staff.models import StaffUser
+from screening.records.models import StaffUser
 
 STAFF_ID, LAST_SEEN, KEY = "staff_id", "staff_seen", "staff_key"
 

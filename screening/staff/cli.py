@@ -8,12 +8,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from screening import database
-from screening.models import utcnow
+from screening.records import database
+from screening.clock import utcnow
 from screening.staff import accounts
 from screening.staff.accounts import AccountError
 from screening.staff.audit import record
-from screening.staff.models import StaffUser
+from screening.records.models import StaffUser
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 

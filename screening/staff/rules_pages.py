@@ -11,13 +11,13 @@ from typing import Any
 from flask import current_app, render_template, request
 from wtforms import Form
 
-from screening.answers import QUESTIONNAIRE as Q
+from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.catalogue.types import CHOICE, Choice, Question
 from screening.rules.checker import check_text
 from screening.rules.model import SEVERITIES, RuleSet
 from screening.rules.preview import preview
 from screening.rules.registry import RulesInvalid, RulesRegistry
-from screening.rules.words import words
+from screening.conditions.words import words
 from screening.staff.accounts import RULES
 from screening.staff.audit import record
 from screening.staff.auth import role_required

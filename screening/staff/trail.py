@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from screening.paging import BadFilter, Page, date_range, day_bounds, page_number
+from screening.staff.paging import BadFilter, Page, date_range, day_bounds, page_number
 from screening.staff.audit import ACTIONS
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
 PAGE_SIZE = 50
 

@@ -7,8 +7,8 @@ from typing import NamedTuple
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from screening import database
-from screening.models import utcnow
+from screening.records import database
+from screening.clock import utcnow
 from screening.staff import accounts, auth, trail
 from screening.staff.accounts import ADMIN, CLINICIAN, ROLES, RULES, Outcome
 from screening.staff.audit import ACTIONS, append, failures_from, record

@@ -11,10 +11,10 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from werkzeug.wrappers import Response
 
-from screening import database, drafts, submissions
-from screening.answers import QUESTIONNAIRE as Q
+from screening.records import database, drafts, submissions
+from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.catalogue.types import Step
-from screening.models import Draft
+from screening.records.models import Draft
 from screening.rules.engine import evaluate
 from screening.wizard.fields import form_for
 from screening.wizard.ratelimit import RESUME_LIMITER

@@ -1,6 +1,7 @@
 """The catalogue: one definition per question, branching that only looks back, sensible choices."""
-from screening.catalogue import CATALOGUE, SHOW_WHEN
+from screening.catalogue import CATALOGUE
 from screening.catalogue.types import CHOICE, DONT_KNOW, MULTI, PREFER_NOT
+from screening.questionnaire import QUESTIONNAIRE
 
 
 def test_there_are_eleven_steps():
@@ -13,7 +14,7 @@ def test_every_question_knows_its_step():
 
 def test_every_show_when_names_an_earlier_question():
     order = [q.id for q in CATALOGUE.asked]
-    assert all(order.index(p) < order.index(q) for q, c in SHOW_WHEN.items() for p in c.questions())
+    assert all(order.index(p) < order.index(q) for q, c in QUESTIONNAIRE.show_when.items() for p in c.questions())
 
 
 def test_choice_questions_have_at_least_two_answers():

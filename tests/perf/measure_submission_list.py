@@ -29,14 +29,16 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from screening import create_app, database, submission_list  # noqa: E402
-from screening.answers import QUESTIONNAIRE  # noqa: E402
+from screening import create_app  # noqa: E402
+from screening.records import database
+from screening.staff import submission_list
+from screening.questionnaire import QUESTIONNAIRE  # noqa: E402
 from screening.catalogue.types import MULTI, NUMBER, TEXT  # noqa: E402
-from screening.codes import ALPHABET  # noqa: E402
-from screening.models import RulesVersion, Submission  # noqa: E402
+from screening.records.codes import ALPHABET  # noqa: E402
+from screening.records.models import RulesVersion, Submission  # noqa: E402
 from screening.rules.engine import evaluate  # noqa: E402
 from screening.rules.model import SEVERITIES  # noqa: E402
-from screening.staff.models import StaffUser  # noqa: E402
+from screening.records.models import StaffUser  # noqa: E402
 from tests.conftest import HEALTHY  # noqa: E402
 
 PASSWORD = "perf test password"

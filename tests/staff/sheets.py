@@ -1,11 +1,11 @@
 """Submissions for the submission-page and print tests: a typical one, the longest possible one, and a way
-to store any answers exactly as the patient's Send does (a draft, then screening.submissions.submit)."""
+to store any answers exactly as the patient's Send does (a draft, then screening.records.submissions.submit)."""
 from __future__ import annotations
 
 from typing import Any
 
-from screening import database, drafts
-from screening.submissions import submit
+from screening.records import database, drafts
+from screening.records.submissions import submit
 from tests.conftest import HEALTHY
 
 

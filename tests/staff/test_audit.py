@@ -7,10 +7,10 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from screening import database
+from screening.records import database
 from screening.staff.accounts import by_email
 from screening.staff.audit import record
-from screening.staff.models import AuditEvent, AuditIsAppendOnly
+from screening.records.models import AuditEvent, AuditIsAppendOnly
 
 
 def stored(app):

@@ -6,9 +6,9 @@ message on bad input; every command recorded in the audit trail with no actor an
 import pytest
 from sqlalchemy import select
 
-from screening import database
+from screening.records import database
 from screening.staff.accounts import by_email
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
 PASSWORD = "a long new password"
 

@@ -13,14 +13,15 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from screening import create_app, database
-from screening.models import Draft, Submission
+from screening import create_app
+from screening.records import database
+from screening.records.models import Draft, Submission
 from screening.rules.checker import check_file
 from screening.rules.model import SEVERITIES
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
 from tests.conftest import ROOT, StaffAuth
-from tests.rules.test_replay import lowered_bp_raised
+from tests.records.test_replay import lowered_bp_raised
 
 
 def page(response) -> str:

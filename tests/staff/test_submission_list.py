@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from screening import database
-from screening.models import RulesVersion, Submission
-from screening.submission_list import (
+from screening.records import database
+from screening.records.models import RulesVersion, Submission
+from screening.staff.submission_list import (
     PAGE_SIZE,
     BadFilter,
     ListFilter,

@@ -4,14 +4,14 @@ Requirement (issue 3, Submissions): the topics by severity with the answers that
 grouped by section, with "Not asked" and "Prefer not to say" shown as such. The print test
 (test_print_pages.py) relies on LONGEST raising as many topics as any answers can.
 """
-from screening import database
-from screening.answers import QUESTIONNAIRE
+from screening.records import database
+from screening.questionnaire import QUESTIONNAIRE
 from screening.catalogue.types import MULTI, NUMBER, TEXT
 from screening.rules.engine import evaluate
 from screening.rules.registry import RulesRegistry
 from screening.settings import DEFAULTS
-from screening.submission_page import ANSWERED, NOT_GIVEN, UNSURE, build, sections
-from screening.submissions import by_reference
+from screening.staff.submission_page import ANSWERED, NOT_GIVEN, UNSURE, build, sections
+from screening.records.submissions import by_reference
 from tests.conftest import HEALTHY
 from tests.staff.sheets import LONGEST, TYPICAL, store
 

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from screening import database
+from screening.records import database
 from screening.staff.audit import append
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
 DAY = datetime(2025, 3, 10, 12, 0, tzinfo=timezone.utc)
 

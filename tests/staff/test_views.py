@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from screening import database
+from screening.records import database
 from screening.staff.auth import role_required
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
 from tests.conftest import STAFF_PASSWORD
 

@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from screening import create_app, database
-from screening.models import Draft
+from screening import create_app
+from screening.records import database
+from screening.records.models import Draft
 
 
 @pytest.fixture

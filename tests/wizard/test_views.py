@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from screening import database
-from screening.models import Draft, RulesVersion, Submission, utcnow
+from screening.records import database
+from screening.records.models import Draft, RulesVersion, Submission, utcnow
 
 from tests.conftest import HEALTHY
 
@@ -386,7 +386,7 @@ def test_starting_a_questionnaire_keeps_a_staff_sign_in(app, staff):
 
 
 def test_submission_stores_the_catalogue_version_it_was_asked_with(app, patient):
-    from screening.answers import QUESTIONNAIRE
+    from screening.questionnaire import QUESTIONNAIRE
 
     patient.complete()
     patient.send()

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening import codes
-from screening.models import Draft, utcnow
+from screening.records import codes
+from screening.clock import aware, utcnow
+from screening.records.models import Draft
 
 RESUME_GROUPS = 3
 
@@ -29,11 +30,6 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def create(db: Session, days: int) -> tuple[Draft, str]:
     code = new_code()
     now = utcnow()
@@ -48,7 +44,7 @@ def by_id(db: Session, draft_id: Any) -> Draft | None:
     if not isinstance(draft_id, str):
         return None
     draft = db.get(Draft, draft_id)
-    if draft is None or _aware(draft.expires_at) <= utcnow():
+    if draft is None or aware(draft.expires_at) <= utcnow():
         return None
     return draft
 
@@ -61,7 +57,7 @@ def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
     draft = db.scalar(select(Draft).where(Draft.resume_hash == _hash(code)))
     if draft is None:
         return None, "unknown"
-    if _aware(draft.expires_at) <= utcnow():
+    if aware(draft.expires_at) <= utcnow():
         return None, "expired"
     return draft, "ok"
 
@@ -75,10 +71,5 @@ def save(db: Session, draft: Draft, answers: dict[str, Any], days: int) -> None:
 
 
 def expires_on(draft: Draft) -> datetime:
-    return _aware(draft.expires_at)
+    return aware(draft.expires_at)
 
-
-def purge_expired(db: Session) -> int:
-    result = db.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
-    db.commit()
-    return result.rowcount or 0

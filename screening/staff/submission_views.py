@@ -12,14 +12,16 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from sqlalchemy import update
 from werkzeug.wrappers import Response
 
-from screening import database, submission_list, submission_page
-from screening.models import Submission, utcnow
+from screening.records import database
+from screening.staff import submission_list, submission_page
+from screening.clock import utcnow
+from screening.records.models import Submission
 from screening.staff.accounts import CLINICIAN
 from screening.staff.audit import record
 from screening.staff.auth import role_required
-from screening.staff.models import aware
+from screening.clock import aware
 from screening.staff.views import bp
-from screening.submissions import by_reference
+from screening.records.submissions import by_reference
 
 SEVERITY_LABELS = {"urgent": "Urgent", "discuss": "Discuss", "mention": "Mention", None: "No topics"}
 STATUS_LABELS = {"new": "New", "reviewed": "Reviewed"}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from screening.answers import NOT_ANSWERED, NOT_ASKED, QUESTIONNAIRE, Questionnaire
+from screening.questionnaire import NOT_ANSWERED, NOT_ASKED, QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import SPECIAL_VALUES, Question
-from screening.models import Submission
+from screening.records.models import Submission
 from screening.rules.model import Topic
-from screening.submissions import summary_of
+from screening.records.submissions import summary_of
 
 SEVERITY_HEADINGS = {"urgent": "Urgent", "discuss": "Discuss", "mention": "Mention"}
 # Longer answers (a list of medicines, a free text) are given once, under their question, not in every topic.

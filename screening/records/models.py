@@ -1,17 +1,17 @@
-"""The stored records: drafts in progress, submissions, and every rules version that produced one."""
+"""Every table: drafts in progress, submissions, the rules versions that produced them, staff accounts
+and the audit trail. The schema's history is in screening/records/migrations; a change here needs a revision."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from screening.database import Base
+from screening.clock import aware, utcnow
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from screening.records.database import Base
 
 
 class Draft(Base):
@@ -58,7 +58,7 @@ class Submission(Base):
     topics: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     rules_version: Mapped[str] = mapped_column(String(100))
     rules_sha256: Mapped[str] = mapped_column(ForeignKey("rules_version.sha256"))
-    # The question catalogue the patient was asked (Questionnaire.version in screening.answers).
+    # The question catalogue the patient was asked (Questionnaire.version in screening.questionnaire).
     catalogue_version: Mapped[str] = mapped_column(String(16), default="")
     highest_severity: Mapped[str | None] = mapped_column(String(10))
     urgent_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -68,3 +68,58 @@ class Submission(Base):
     # Set once, by the clinician who marked it reviewed; the answers themselves never change.
     reviewed_by: Mapped[str | None] = mapped_column(String(254))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role_names: Mapped[str] = mapped_column("roles", String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @validates("email")
+    def _lower_email(self, _key: str, email: str) -> str:
+        # Lower-cased once here, so the unique constraint is case-insensitive on every database.
+        return email.strip().lower()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r for r in self.role_names.split(",") if r)
+
+    @roles.setter
+    def roles(self, roles: Iterable[str]) -> None:
+        self.role_names = ",".join(sorted(set(roles)))
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and aware(self.locked_until) > now
+
+
+class AuditEvent(Base):
+    """One thing done, by whom, from where. Append-only; `detail` never holds a patient's answers."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    submission_reference: Mapped[str | None] = mapped_column(String(20), index=True)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    source_ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class AuditIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
+    # A trail that the app can rewrite proves nothing; changes are refused, not just avoided.
+    raise AuditIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")

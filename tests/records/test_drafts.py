@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from screening import database, drafts
-from screening.models import Draft
+from screening.records import database, drafts
+from screening.records.models import Draft
 
 
 def test_new_code_has_three_groups_of_four():

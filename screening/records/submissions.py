@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.answers import QUESTIONNAIRE, Questionnaire
-from screening import codes
-from screening.models import Draft, RulesVersion, Submission
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
+from screening.records import codes
+from screening.records.models import Draft, RulesVersion, Submission
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 

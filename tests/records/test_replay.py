@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from screening import database
-from screening.models import Submission
+from screening.records import database
+from screening.records.models import Submission
 from screening.rules.checker import check_file
 from screening.rules.model import Topic
-from screening.rules.replay import compare, replay
-from screening.staff.models import AuditEvent
+from screening.records.replay import compare, replay
+from screening.records.models import AuditEvent
 
 from tests.conftest import ROOT
 

@@ -8,13 +8,15 @@ import json
 
 from flask import Response, abort, current_app, request, stream_with_context
 
-from screening import csv_export, database, fhir, submission_list
-from screening.models import utcnow
+from screening.exports import csv as csv_export, fhir
+from screening.records import database
+from screening.staff import submission_list
+from screening.clock import utcnow
 from screening.staff.accounts import CLINICIAN
 from screening.staff.audit import record
 from screening.staff.auth import role_required
 from screening.staff.views import bp
-from screening.submissions import by_reference
+from screening.records.submissions import by_reference
 
 FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
 
@@ -28,10 +30,10 @@ def export_csv() -> Response | tuple[Response, int]:
     except submission_list.BadFilter as bad:
         return Response("\n".join(bad.problems) + "\n", status=400, mimetype="text/plain")
     db = database.session()
-    rows = csv_export.count(db, list_filter)
+    rows = db.scalar(submission_list.count_query(list_filter)) or 0
     record("export_csv", detail=f"{list_filter.describe()}; {rows} row(s)")
     filename = f"submissions-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(stream_with_context(csv_export.export(db, list_filter)), mimetype="text/csv",
+    return Response(stream_with_context(csv_export.export(submission_list.newest_first(db, list_filter))), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

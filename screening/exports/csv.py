@@ -1,6 +1,6 @@
 """The submissions as CSV for a clinic spreadsheet: one row per submission, one column per question.
 
-Columns, in order: the submission's own fields (reviewed_by / reviewed_at once Submission has them),
+Columns, in order: the submission's own fields,
 then one column per catalogue question and score in catalogue order, headed by its id and holding the
 answer in catalogue form (a choice value, multi values joined with ';', a number, a text; 'not_asked'
 when its show-when was false; empty when not answered), then the topics: `topics` (every topic id,
@@ -13,22 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.clock import iso_utc
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import Question
-from screening.models import Submission
+from screening.records.models import Submission
 from screening.rules.model import SEVERITIES
-from screening.submission_list import ListFilter
 
 NOT_ASKED = "not_asked"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BATCH = 500
 
 
 def guard(cell: Any) -> str:
@@ -37,19 +33,11 @@ def guard(cell: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def iso_utc(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+def _when(moment: datetime | None) -> str:
+    return iso_utc(moment) if moment is not None else ""
 
 
 # --- Columns ----------------------------------------------------------------------------------------
-
-
-def _reviewer(submission: Submission) -> str:
-    reviewer = getattr(submission, "reviewed_by", None)
-    return getattr(reviewer, "email", reviewer) or ""
 
 
 def _topics(severity: str | None) -> Callable[[Submission], str]:
@@ -59,18 +47,13 @@ def _topics(severity: str | None) -> Callable[[Submission], str]:
 
 
 def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
-    columns: list[tuple[str, Callable[[Submission], Any]]] = [
+    return [
         ("reference", lambda s: s.reference),
-        ("submitted_at", lambda s: iso_utc(s.submitted_at)),
-        ("started_at", lambda s: iso_utc(s.started_at)),
+        ("submitted_at", lambda s: _when(s.submitted_at)),
+        ("started_at", lambda s: _when(s.started_at)),
         ("status", lambda s: s.status),
-    ]
-    # Read at call time: the review columns arrive with the mark-reviewed work.
-    if hasattr(Submission, "reviewed_by"):
-        columns.append(("reviewed_by", _reviewer))
-    if hasattr(Submission, "reviewed_at"):
-        columns.append(("reviewed_at", lambda s: iso_utc(getattr(s, "reviewed_at", None))))
-    columns += [
+        ("reviewed_by", lambda s: s.reviewed_by or ""),
+        ("reviewed_at", lambda s: _when(s.reviewed_at)),
         ("rules_version", lambda s: s.rules_version),
         ("rules_sha256", lambda s: s.rules_sha256),
         ("catalogue_version", lambda s: s.catalogue_version),
@@ -79,7 +62,6 @@ def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
         ("discuss_count", lambda s: s.discuss_count),
         ("mention_count", lambda s: s.mention_count),
     ]
-    return columns
 
 
 def topic_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
@@ -119,19 +101,9 @@ class Layout:
 # --- Reading and writing ----------------------------------------------------------------------------
 
 
-def count(db: Session, list_filter: ListFilter) -> int:
-    return db.scalar(select(func.count()).select_from(Submission).where(*list_filter.conditions())) or 0
-
-
-def submissions(db: Session, list_filter: ListFilter) -> Iterator[Submission]:
-    """Newest first, as on the list, read in batches so that a large export does not fill memory."""
-    query = (select(Submission).where(*list_filter.conditions())
-             .order_by(Submission.submitted_at.desc(), Submission.id.desc()).execution_options(yield_per=BATCH))
-    yield from db.scalars(query)
-
-
-def export(db: Session, list_filter: ListFilter, questionnaire: Questionnaire = QUESTIONNAIRE) -> Iterator[str]:
-    """The CSV text, a line at a time: a UTF-8 byte order mark (so Excel reads accents), the header, the rows."""
+def export(rows: Iterable[Submission], questionnaire: Questionnaire = QUESTIONNAIRE) -> Iterator[str]:
+    """The CSV text, a line at a time: a UTF-8 byte order mark (so Excel reads accents), the header, then a
+    line per submission of `rows`, in their order."""
     layout = Layout(questionnaire)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -144,6 +116,6 @@ def export(db: Session, list_filter: ListFilter, questionnaire: Questionnaire = 
 
     writer.writerow(layout.header())
     yield "\ufeff" + take()
-    for submission in submissions(db, list_filter):
+    for submission in rows:
         writer.writerow(layout.row(submission))
         yield take()

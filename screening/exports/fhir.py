@@ -37,10 +37,11 @@ How the catalogue maps onto FHIR (docs: README, "FHIR export"):
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
-from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening.clock import iso_utc
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import (
     CHOICE,
     DONT_KNOW,
@@ -52,24 +53,15 @@ from screening.catalogue.types import (
     Question,
     Step,
 )
-from screening.conditions import (
-    ABOVE,
+from screening.conditions.language import All, Any_, Comparison, Condition
+from screening.conditions.operators import (
     ANSWERED,
-    AT_LEAST,
-    AT_MOST,
-    BELOW,
-    EQUALS,
-    INCLUDES,
-    INCLUDES_ANY,
-    IS,
+    FHIR_INTEGER,
     IS_DONT_KNOW,
     IS_PREFER_NOT,
     NOT_ANSWERED,
-    ONE_OF,
-    All,
-    Any_,
-    Comparison,
-    Condition,
+    OPERATORS,
+    STATE,
 )
 
 DEFAULT_BASE = "https://example.org/fhir"
@@ -87,9 +79,6 @@ DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-r
 ASKED_UNKNOWN = "asked-unknown"
 UCUM = "http://unitsofmeasure.org"
 UCUM_CODES = {"years": "a", "mmHg": "mm[Hg]", "points": "{score}"}
-
-_COMPARE = {AT_LEAST: ">=", ABOVE: ">", BELOW: "<", AT_MOST: "<="}
-
 
 def canonical_url(base: str = DEFAULT_BASE) -> str:
     return f"{base.rstrip('/')}/Questionnaire/{QUESTIONNAIRE_ID}"
@@ -243,34 +232,34 @@ def _comparison(c: Comparison, questionnaire: Questionnaire, base: str) -> tuple
 
     if question.points:
         raise _Inexpressible  # a score is read-only, and not answered when it cannot be worked out
-    if c.operator in (EQUALS, INCLUDES):
-        return [equals(c.value)], "all"
-    if c.operator in (ONE_OF, INCLUDES_ANY):
-        return [equals(v) for v in c.value], "any"
-    if c.operator in _COMPARE:
+    operator = OPERATORS[c.operator]
+    if operator.value == STATE:
+        return _state(c, question, equals)
+    if operator.fhir is None:
+        raise _Inexpressible
+    if operator.fhir.answer == FHIR_INTEGER:
         if isinstance(c.value, float) and not c.value.is_integer():
             raise _Inexpressible
-        return [{"question": c.question, "operator": _COMPARE[c.operator], "answerInteger": int(c.value)}], "all"
-    if c.operator == IS:
-        if question.type in (NUMBER, TEXT) and c.value in (ANSWERED, NOT_ANSWERED):
-            # A number's "I don't know" is an item with no answer, so `exists` means exactly "answered".
-            return [{"question": c.question, "operator": "exists", "answerBoolean": c.value == ANSWERED}], "all"
-        if question.type in (CHOICE, MULTI):
-            real = [v for v in question.values if v not in SPECIAL_VALUES]
-            if c.value == ANSWERED and real:
-                return [equals(v) for v in real], "any"
-            special = {IS_DONT_KNOW: DONT_KNOW, IS_PREFER_NOT: PREFER_NOT}.get(c.value)
-            if special in question.values:
-                return [equals(special)], "all"
+        return [{"question": c.question, "operator": operator.fhir.operator, "answerInteger": int(c.value)}], "all"
+    values = c.value if isinstance(c.value, list) else [c.value]
+    return [equals(v, operator.fhir.operator) for v in values], operator.fhir.behaviour
+
+
+def _state(c: Comparison, question: Question, equals) -> tuple[list[dict[str, Any]], str]:
+    if question.type in (NUMBER, TEXT) and c.value in (ANSWERED, NOT_ANSWERED):
+        # A number's "I don't know" is an item with no answer, so `exists` means exactly "answered".
+        return [{"question": c.question, "operator": "exists", "answerBoolean": c.value == ANSWERED}], "all"
+    if question.type in (CHOICE, MULTI):
+        real = [v for v in question.values if v not in SPECIAL_VALUES]
+        if c.value == ANSWERED and real:
+            return [equals(v) for v in real], "any"
+        special = {IS_DONT_KNOW: DONT_KNOW, IS_PREFER_NOT: PREFER_NOT}.get(c.value)
+        if special in question.values:
+            return [equals(special)], "all"
     raise _Inexpressible
 
 
 # --- A QuestionnaireResponse -------------------------------------------------------------------------
-
-
-def _utc(moment: datetime) -> str:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def build_response(reference: str, submitted_at: datetime, answers: Mapping[str, Any], base: str = DEFAULT_BASE,
@@ -292,7 +281,7 @@ def build_response(reference: str, submitted_at: datetime, answers: Mapping[str,
         "identifier": {"system": reference_system(base), "value": reference},
         "questionnaire": f"{canonical_url(base)}|{asked_with or catalogue_version(questionnaire)}",
         "status": "completed",
-        "authored": _utc(submitted_at),
+        "authored": iso_utc(submitted_at),
     }
     if groups:
         response["item"] = groups

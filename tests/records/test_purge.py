@@ -10,12 +10,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from screening import database, drafts, purge
-from screening.models import Draft, RulesVersion, Submission, utcnow
+from screening.records import database, drafts, purge
+from screening.records.models import Draft, RulesVersion, Submission, utcnow
 from screening.staff.audit import record
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 
-from tests.staff.test_exports import store
+from tests.staff.test_export_views import store
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -16,12 +16,13 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
-from screening import create_app, fhir
-from screening.answers import QUESTIONNAIRE, Questionnaire
+from screening import create_app
+from screening.exports import fhir
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue import CATALOGUE
 from screening.catalogue.questions import NO, YES
 from screening.catalogue.types import CHOICE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
-from screening.conditions import compile_condition
+from screening.conditions.language import compile_condition
 
 from tests.conftest import HEALTHY
 

@@ -15,14 +15,15 @@ import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from sqlalchemy import select
 
-from screening import csv_export, database, drafts, fhir
+from screening.exports import csv as csv_export, fhir
+from screening.records import database, drafts
 from screening.catalogue import CATALOGUE
-from screening.models import Submission
-from screening.staff.models import AuditEvent
-from screening.submissions import submit
+from screening.records.models import Submission
+from screening.records.models import AuditEvent
+from screening.records.submissions import submit
 
 from tests.conftest import HEALTHY
-from tests.test_fhir import assert_links
+from tests.exports.test_fhir import assert_links
 
 CSV_URL = "/staff/submissions/export.csv"
 CHEST_PAIN = {"symptoms_now": ["chest_pain"]}

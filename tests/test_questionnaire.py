@@ -1,7 +1,7 @@
 """What answers mean: visibility, pruning, the AUDIT-C score, display and answer checks."""
 import pytest
 
-from screening.answers import QUESTIONNAIRE as Q, answer_problem
+from screening.questionnaire import QUESTIONNAIRE as Q, answer_problem
 from screening.catalogue import CATALOGUE
 
 

@@ -8,21 +8,39 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from screening.catalogue import CATALOGUE, SHOW_WHEN, version_of
+from screening.catalogue import CATALOGUE, version_of
 from screening.catalogue.types import DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
-from screening.conditions import Condition
+from screening.conditions.language import Condition, compile_condition
 
 NOT_ASKED = "Not asked"
 NOT_ANSWERED = "Not answered"
 SPECIAL_LABELS = {DONT_KNOW: "I don't know", PREFER_NOT: "Prefer not to say"}
 
 
+def compile_show_when(catalogue: Catalogue) -> dict[str, Condition]:
+    """Every question's show-when, compiled; a condition that is wrong, or names a later question, stops here."""
+    show_when: dict[str, Condition] = {}
+    seen: set[str] = set()
+    for question in catalogue.asked:
+        if question.show_when is not None:
+            problems: list[str] = []
+            condition = compile_condition(question.show_when, catalogue, lambda _mark, msg: problems.append(msg))
+            if condition is None:
+                raise ValueError(f"show_when of {question.id!r}: {'; '.join(problems)}")
+            later = condition.questions() - seen
+            if later:
+                raise ValueError(f"show_when of {question.id!r} names {sorted(later)}, which are not asked before it")
+            show_when[question.id] = condition
+        seen.add(question.id)
+    return show_when
+
+
 class Questionnaire:
     """The catalogue together with its branching, so every caller decides visibility the same way."""
 
-    def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] = SHOW_WHEN):
+    def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] | None = None):
         self.catalogue = catalogue
-        self.show_when = show_when
+        self.show_when = compile_show_when(catalogue) if show_when is None else show_when
         # Worked out once: every submission and every FHIR export names it.
         self.version = version_of(catalogue)
 

@@ -9,7 +9,7 @@ question by its label with its id in brackets, so the words can be matched with 
     Your most recent blood pressure: the top number (systolic) (bp_systolic) is 180 mmHg or more
     Have you ever had a heart attack? (heart_attack) is “Yes”
 
-Nothing here imports Flask. `Condition.describe()` in screening.conditions stays as it is: a short
+Nothing here imports Flask. `Condition.describe()` in screening.conditions.language stays as it is: a short
 form in ids and values, for the checker's messages.
 """
 from __future__ import annotations
@@ -17,27 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from screening.catalogue import CATALOGUE
 from screening.catalogue.types import DONT_KNOW, MULTI, PREFER_NOT, SPECIAL_VALUES, Catalogue, Question
-from screening.conditions import (
-    ABOVE,
+from screening.conditions.language import All, Any_, Comparison, Condition, Not
+from screening.conditions.operators import (
+    ANSWER_LIST,
     ANSWERED,
-    AT_LEAST,
-    AT_MOST,
-    BELOW,
-    EQUALS,
-    INCLUDES,
-    INCLUDES_ANY,
-    IS,
     IS_DONT_KNOW,
     IS_PREFER_NOT,
     NOT_ANSWERED,
-    ONE_OF,
-    All,
-    Any_,
-    Comparison,
-    Condition,
-    Not,
+    NUMBER_VALUE,
+    ONE_ANSWER,
+    OPERATORS,
+    STATE,
 )
 
 ALL_TRUE = "All of these are true:"
@@ -64,7 +55,7 @@ class Words:
     predicate: str = ""
 
 
-def words(condition: Condition, catalogue: Catalogue = CATALOGUE) -> Words:
+def words(condition: Condition, catalogue: Catalogue) -> Words:
     if isinstance(condition, Comparison):
         question = catalogue[condition.question] if condition.question in catalogue else None
         subject = question.label if question else condition.question
@@ -85,7 +76,7 @@ def words(condition: Condition, catalogue: Catalogue = CATALOGUE) -> Words:
     return Words(condition.describe())  # a Condition from elsewhere: its own short form
 
 
-def sentence(condition: Condition, catalogue: Catalogue = CATALOGUE) -> str:
+def sentence(condition: Condition, catalogue: Catalogue) -> str:
     """The condition on one line: "A is 180 mmHg or more, or B is 120 mmHg or more"."""
 
     def bracketed(part: Condition) -> str:
@@ -139,26 +130,20 @@ def _specials(question: Question | None) -> list[str]:
 
 
 def _predicate(comparison: Comparison, question: Question | None) -> str:
-    operator, value = comparison.operator, comparison.value
-    if operator == AT_LEAST:
-        return f"is {_number(question, value)} or more"
-    if operator == ABOVE:
-        return f"is more than {_number(question, value)}"
-    if operator == BELOW:
-        return f"is less than {_number(question, value)}"
-    if operator == AT_MOST:
-        return f"is {_number(question, value)} or less"
-    if operator == EQUALS:
-        return f"is {_answer(question, value)}"
-    if operator == ONE_OF:
-        return f"is {_either([_answer(question, v) for v in value])}"
-    if operator == INCLUDES:
-        return f"includes {_answer(question, value)}"
-    if operator == INCLUDES_ANY:
-        return f"includes any of {_either([_answer(question, v) for v in value])}"
-    if operator == IS:
-        return _state(question, value)
-    return f"{operator} {value}"
+    operator, value = OPERATORS.get(comparison.operator), comparison.value
+    if operator is None:
+        return f"{comparison.operator} {value}"
+    if operator.value == NUMBER_VALUE:
+        written = _number(question, value)
+    elif operator.value == ONE_ANSWER:
+        written = _answer(question, value)
+    elif operator.value == ANSWER_LIST:
+        written = _either([_answer(question, v) for v in value])
+    elif operator.value == STATE:
+        written = _state(question, value)
+    else:
+        raise ValueError(f"operator {operator.name!r} compares with {operator.value!r}, which has no words")
+    return operator.words.format(written)
 
 
 def _state(question: Question | None, state: str) -> str:

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from screening import create_app, database
-from screening.answers import QUESTIONNAIRE
-from screening.models import Submission
+from screening import create_app
+from screening.records import database
+from screening.questionnaire import QUESTIONNAIRE
+from screening.records.models import Submission
 from screening.rules.checker import DECISION_WORDS
-from screening.staff.models import AuditEvent
+from screening.records.models import AuditEvent
 from tests.staff.sheets import LONGEST, TYPICAL, store
 from tests.staff.test_submission_list import T0, add
 

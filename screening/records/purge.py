@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from screening.models import Draft, Submission, utcnow
+from screening.clock import utcnow
+from screening.records.models import Draft, Submission
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.answers import QUESTIONNAIRE, Questionnaire
-from screening.models import RulesVersion, Submission
+from screening.questionnaire import QUESTIONNAIRE, Questionnaire
+from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
 from screening.rules.engine import evaluate
 from screening.rules.model import RuleSet, Topic

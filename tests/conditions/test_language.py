@@ -7,7 +7,7 @@ answered / not answered / prefer not to say; a missing or non-committal answer i
 import pytest
 
 from screening.catalogue import CATALOGUE
-from screening.conditions import Match, compile_condition
+from screening.conditions.language import Match, compile_condition
 
 MISSING = object()
 

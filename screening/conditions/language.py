@@ -1,4 +1,4 @@
-"""The condition language shared by rules.yaml (`when:`) and the catalogue (`show_when`).
+"""Compiling and evaluating the condition language of rules.yaml (`when:`) and the catalogue (`show_when`).
 
 A condition is one of:
     {all: [condition, ...]}      every one is true
@@ -7,9 +7,8 @@ A condition is one of:
     {question: ID, OPERATOR: VALUE}
 
 Compiling checks a condition against the question catalogue and reports every problem
-through `report(mark, message)`; evaluating never raises. A comparison on a missing,
-"I don't know" or "Prefer not to say" answer is false: such answers are never read as
-a number or as "no". Only `is:` asks about them.
+through `report(mark, message)`; evaluating never raises. What each operator means is in
+screening.conditions.operators.
 """
 from __future__ import annotations
 
@@ -17,93 +16,23 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from screening.catalogue.types import (
-    CHOICE,
-    DONT_KNOW,
-    MULTI,
-    NUMBER,
-    PREFER_NOT,
-    SPECIAL_VALUES,
-    TEXT,
-    Catalogue,
-    Question,
+from screening.catalogue.types import NUMBER, Catalogue, Question
+from screening.conditions.operators import (
+    ANSWER_LIST,
+    EQUALS,
+    INCLUDES_ANY,
+    IS_STATES,
+    ONE_OF,
+    OPERATORS,
+    STATE,
+    is_number,
 )
-from screening.rules.yamlload import Mark, mark_of
+from screening.conditions.yamlload import Mark, mark_of
 
 Answers = Mapping[str, Any]
 Report = Callable[[Mark | None, str], None]
 
-AT_LEAST = "at least"
-ABOVE = "above"
-BELOW = "below"
-AT_MOST = "at most"
-EQUALS = "equals"
-ONE_OF = "one of"
-INCLUDES = "includes"
-INCLUDES_ANY = "includes any"
-IS = "is"
-
-ANSWERED = "answered"
-NOT_ANSWERED = "not answered"
-IS_DONT_KNOW = "don't know"
-IS_PREFER_NOT = "prefer not to say"
-IS_STATES = (ANSWERED, NOT_ANSWERED, IS_DONT_KNOW, IS_PREFER_NOT)
-
 GROUPS = ("all", "any", "not")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _has(answer: Any, value: str) -> bool:
-    return answer == value or (isinstance(answer, list) and value in answer)
-
-
-def is_answered(answer: Any) -> bool:
-    """A real answer: present, and not only "I don't know" or "Prefer not to say"."""
-    if answer is None or answer == "" or answer == []:
-        return False
-    if isinstance(answer, list):
-        return any(item not in SPECIAL_VALUES for item in answer)
-    return answer not in SPECIAL_VALUES
-
-
-def _number_op(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
-    return lambda answer, value: _is_number(answer) and test(answer, value)
-
-
-_STATE_TESTS: dict[str, Callable[[Any], bool]] = {
-    ANSWERED: is_answered,
-    NOT_ANSWERED: lambda answer: not is_answered(answer),
-    IS_DONT_KNOW: lambda answer: _has(answer, DONT_KNOW),
-    IS_PREFER_NOT: lambda answer: _has(answer, PREFER_NOT),
-}
-
-# One mapping from operator name to (question types it fits, test).
-OPERATORS: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
-    AT_LEAST: ((NUMBER,), _number_op(lambda a, v: a >= v)),
-    ABOVE: ((NUMBER,), _number_op(lambda a, v: a > v)),
-    BELOW: ((NUMBER,), _number_op(lambda a, v: a < v)),
-    AT_MOST: ((NUMBER,), _number_op(lambda a, v: a <= v)),
-    EQUALS: ((CHOICE,), lambda answer, value: answer == value),
-    ONE_OF: ((CHOICE,), lambda answer, values: answer in values),
-    INCLUDES: ((MULTI,), lambda answer, value: isinstance(answer, list) and value in answer),
-    INCLUDES_ANY: ((MULTI,), lambda answer, values: isinstance(answer, list) and any(v in answer for v in values)),
-    IS: ((CHOICE, MULTI, NUMBER, TEXT), lambda answer, state: _STATE_TESTS[state](answer)),
-}
-
-_WORDS = {
-    AT_LEAST: "is at least",
-    ABOVE: "is above",
-    BELOW: "is below",
-    AT_MOST: "is at most",
-    EQUALS: "is",
-    ONE_OF: "is one of",
-    INCLUDES: "includes",
-    INCLUDES_ANY: "includes any of",
-    IS: "is",
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +56,7 @@ class Comparison:
     value: Any
 
     def evaluate(self, answers: Answers) -> Match:
-        test = OPERATORS[self.operator][1]
+        test = OPERATORS[self.operator].test
         ok = bool(test(answers.get(self.question), self.value))
         return Match(ok, (self.question,) if ok else ())
 
@@ -136,7 +65,7 @@ class Comparison:
 
     def describe(self) -> str:
         value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
-        return f"{self.question} {_WORDS[self.operator]} {value}"
+        return f"{self.question} {OPERATORS[self.operator].short} {value}"
 
 
 @dataclass(frozen=True)
@@ -302,23 +231,22 @@ class _Compiler:
 
     def _value(self, question: Question, operator: str, value: Any, node: dict, key: str) -> Any:
         where = mark_of(node, key)
-        fits, _ = OPERATORS[operator]
-        if question.type not in fits:
-            right = [name for name, (types, _) in OPERATORS.items() if question.type in types and name != IS]
+        if question.type not in OPERATORS[operator].fits:
+            right = [op.name for op in OPERATORS.values() if question.type in op.fits and op.value != STATE]
             self.report(
                 mark_of(node, key, of_key=True),
                 f"{operator!r} does not fit {question.id!r}, which is a {question.type} question: "
                 f"use {_listing(right)}" + (f" (its answers: {_listing(question.values)})" if question.values else ""),
             )
             return _INVALID
-        if operator == IS:
+        if OPERATORS[operator].value == STATE:
             if value not in IS_STATES:
                 self.report(where, f"'is:' takes one of {_listing(IS_STATES)}, not {value!r}{suggest(value, IS_STATES)}")
                 return _INVALID
             return value
         if question.type == NUMBER:
             return self._number(question, operator, value, where)
-        if operator in (ONE_OF, INCLUDES_ANY):
+        if OPERATORS[operator].value == ANSWER_LIST:
             if not isinstance(value, list) or not value:
                 self.report(where, f"{operator!r} needs a list of answers, written like [yes, dont_know]")
                 return _INVALID
@@ -331,7 +259,7 @@ class _Compiler:
         return self._choice(question, value, where)
 
     def _number(self, question: Question, operator: str, value: Any, where: Mark | None) -> Any:
-        if not _is_number(value):
+        if not is_number(value):
             self.report(where, f"{operator!r} compares {question.id!r} with a number, not {value!r}: write a number such as 140")
             return _INVALID
         low, high = question.min, question.max

@@ -1,4 +1,4 @@
-"""Conditions written out in words for staff (screening/rules/words.py).
+"""Conditions written out in words for staff (screening/conditions/words.py).
 
 Requirement (issue 3, "Safe rule changes"): every rule in readable form, its condition written out in
 words: question labels with their ids, answers by their labels, numbers with their units, and all / any /
@@ -7,9 +7,9 @@ not as nested lists.
 import pytest
 
 from screening.catalogue import CATALOGUE
-from screening.conditions import compile_condition
+from screening.conditions.language import compile_condition
 from screening.rules.checker import check_file
-from screening.rules.words import ALL_TRUE, ANY_TRUE, NONE_TRUE, NOT_ALL_TRUE, NOT_TRUE, lines, sentence, words
+from screening.conditions.words import ALL_TRUE, ANY_TRUE, NONE_TRUE, NOT_ALL_TRUE, NOT_TRUE, lines, sentence, words
 
 from tests.conftest import ROOT
 
@@ -25,7 +25,7 @@ def compiled(node):
 
 
 def text(node):
-    return words(compiled(node)).text
+    return words(compiled(node), CATALOGUE).text
 
 
 @pytest.mark.parametrize("operator,expected", [
@@ -82,7 +82,7 @@ def test_is_not_answered_includes_the_non_committal_answers():
 
 def test_any_is_a_heading_over_its_parts():
     tree = words(compiled({"any": [{"question": "bp_systolic", "at least": 180},
-                                   {"question": "bp_diastolic", "at least": 120}]}))
+                                   {"question": "bp_diastolic", "at least": 120}]}), CATALOGUE)
     assert (tree.text, [p.text for p in tree.parts]) == (
         ANY_TRUE, [f"{SYSTOLIC} is 180 mmHg or more", f"{DIASTOLIC} is 120 mmHg or more"])
 
@@ -90,23 +90,23 @@ def test_any_is_a_heading_over_its_parts():
 def test_any_on_one_line_reads_with_or():
     condition = compiled({"any": [{"question": "bp_systolic", "at least": 180},
                                   {"question": "bp_diastolic", "at least": 120}]})
-    assert sentence(condition) == f"{SYSTOLIC} is 180 mmHg or more, or {DIASTOLIC} is 120 mmHg or more"
+    assert sentence(condition, CATALOGUE) == f"{SYSTOLIC} is 180 mmHg or more, or {DIASTOLIC} is 120 mmHg or more"
 
 
 def test_not_any_reads_none_of_these():
     tree = words(compiled({"not": {"any": [{"question": "asthma", "equals": "yes"},
-                                           {"question": "copd", "equals": "yes"}]}}))
+                                           {"question": "copd", "equals": "yes"}]}}), CATALOGUE)
     assert tree.text == NONE_TRUE and len(tree.parts) == 2
 
 
 def test_not_all_reads_not_all_of_these():
     tree = words(compiled({"not": {"all": [{"question": "asthma", "equals": "yes"},
-                                           {"question": "copd", "equals": "yes"}]}}))
+                                           {"question": "copd", "equals": "yes"}]}}), CATALOGUE)
     assert tree.text == NOT_ALL_TRUE and len(tree.parts) == 2
 
 
 def test_not_of_one_comparison_nests_it_under_a_heading():
-    tree = words(compiled({"not": {"question": "asthma", "equals": "yes"}}))
+    tree = words(compiled({"not": {"question": "asthma", "equals": "yes"}}), CATALOGUE)
     assert (tree.text, [p.question for p in tree.parts]) == (NOT_TRUE, ["asthma"])
 
 
@@ -115,7 +115,7 @@ def test_nested_groups_become_nested_lists():
         {"any": [{"question": "bp_systolic", "at least": 140}, {"question": "bp_diastolic", "at least": 90}]},
         {"not": {"any": [{"question": "bp_systolic", "at least": 180}, {"question": "bp_diastolic", "above": 100}]}},
     ]})
-    assert lines(words(condition)) == [
+    assert lines(words(condition, CATALOGUE)) == [
         f"- {ALL_TRUE}",
         f"  - {ANY_TRUE}",
         f"    - {SYSTOLIC} is 140 mmHg or more",
@@ -131,14 +131,14 @@ def test_nested_groups_on_one_line_are_bracketed():
         {"any": [{"question": "asthma", "equals": "yes"}, {"question": "copd", "equals": "yes"}]},
         {"not": {"question": "sleep_apnoea", "equals": "yes"}},
     ]})
-    assert sentence(condition) == (
+    assert sentence(condition, CATALOGUE) == (
         "(Do you have asthma? (asthma) is “Yes”, or Have you been told you have COPD, emphysema or chronic "
         "bronchitis? (copd) is “Yes”), and not (Have you been told you have sleep apnoea (your breathing stops "
         "while you sleep)? (sleep_apnoea) is “Yes”)")
 
 
 def test_a_comparison_keeps_its_parts_apart_for_the_page():
-    leaf = words(compiled({"question": "heart_attack", "equals": "yes"}))
+    leaf = words(compiled({"question": "heart_attack", "equals": "yes"}), CATALOGUE)
     assert (leaf.subject, leaf.question, leaf.predicate) == ("Have you ever had a heart attack?", "heart_attack", "is “Yes”")
 
 
@@ -149,5 +149,5 @@ def test_a_score_reads_with_its_unit():
 def test_every_shipped_rule_is_written_without_stored_values():
     ruleset, problems = check_file(ROOT / "rules.yaml")
     assert problems == []
-    written = "\n".join(sentence(rule.when) for rule in ruleset.rules)
+    written = "\n".join(sentence(rule.when, CATALOGUE) for rule in ruleset.rules)
     assert "within_6_weeks" not in written and "prefer_not_to_say" not in written and "dont_know" not in written

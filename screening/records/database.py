@@ -1,7 +1,8 @@
 """One SQLAlchemy engine per app and one session per request.
 
 Plain SQLAlchemy 2, so that a PostgreSQL URL in SCREENING_DATABASE_URL takes over from
-the SQLite file with no change of code.
+the SQLite file with no change of code. The tables are declared in screening.records.models,
+which imports this module, never the other way round.
 """
 from __future__ import annotations
 
@@ -28,9 +29,6 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    from screening import models  # noqa: F401 - registers the tables on Base
-    from screening.staff import models as staff_models  # noqa: F401 - likewise
-
     engine = make_engine(app.config["DATABASE_URL"])
     Base.metadata.create_all(engine)
     app.extensions["screening.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)

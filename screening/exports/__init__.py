@@ -1,0 +1,1 @@
+"""Submissions leaving the app: CSV rows for a spreadsheet, FHIR R4 for a health record."""

@@ -1,0 +1,1 @@
+"""What is stored: the tables, drafts, the Send service, retention, typed codes, replay and attempt limits."""
