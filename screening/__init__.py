@@ -7,15 +7,24 @@ import click
 from flask import Flask
 
 from screening import commands, errors, headers, settings
-from screening.records import database, models  # noqa: F401 - models registers the tables
+from screening.records import database, migrate
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
-from screening.settings import PROJECT_ROOT, ConfigError
+from screening.settings import TEMPLATES_DIR, ConfigError
 
 
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: str | None = None, *,
+               upgrade: bool | None = None) -> Flask:
+    """The app, checked for serving: settings, secret key, rules file and database revision.
+
+    `upgrade` brings the database to the code's revision first, once, under a lock. By default only
+    `flask run` does it; under gunicorn the master does it before any worker exists (gunicorn.conf.py),
+    and a worker, or any other server, refuses to serve a database behind the code, saying what to run.
+    Other commands check nothing at start: `rules check` must work with no secret key, no database and a
+    broken rules.yaml, since fixing that file is what it is for; commands that need records check then.
+    """
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
-                template_folder=str(PROJECT_ROOT / "templates"))
+                template_folder=str(TEMPLATES_DIR))
     settings.configure(app, test_config)
     serving = _is_serving()
     if serving:
@@ -23,6 +32,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     csrf.init_app(app)
     database.init_app(app)
     register_rules(app, strict=serving)
+    if upgrade if upgrade is not None else _is_run_command():
+        migrate.upgrade(app.config["DATABASE_URL"])
+    elif serving:
+        migrate.require_head(database.engine_of(app))
+    settings.trust_proxies(app)
     register_blueprints(app)
     headers.init_app(app)
     errors.init_app(app)
@@ -31,13 +45,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 
 def _is_serving() -> bool:
-    """True unless a CLI command other than `run` is loading the app.
-
-    `rules check` must work on a machine with no secret key and a broken rules.yaml:
-    fixing that file is what it is for.
-    """
+    """True unless a CLI command other than `run` is loading the app."""
     context = click.get_current_context(silent=True)
     return context is None or context.info_name == "run"
+
+
+def _is_run_command() -> bool:
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name == "run"
 
 
 def register_rules(app: Flask, strict: bool) -> None:

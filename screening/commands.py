@@ -18,6 +18,7 @@ from screening.rules.checker import check_file
 from screening.rules.engine import evaluate
 from screening.records import replay as rules_replay
 from screening.staff.audit import record
+from screening.records.db_cli import db_cli, needs_current_database
 from screening.staff.cli import staff_cli
 
 questions_cli = AppGroup("questions", help="The question catalogue.")
@@ -113,6 +114,7 @@ def evaluate_rules(answers_file, rules_path: str | None) -> None:
 @click.option("--verify", is_flag=True,
               help="Also check that every stored summary is made again exactly by its own stored rules text; "
                    "exit 1 if one is not.")
+@needs_current_database
 def replay_rules(new_rules: str | None, since, verify: bool) -> None:
     """Show what NEW_RULES would change for stored submissions, before it goes live.
 
@@ -150,7 +152,7 @@ def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str) ->
 @click.option("--older-than", "days", required=True, metavar="DAYS", callback=_retention_days,
               help="Delete submissions submitted more than DAYS days ago (a whole number, 1 or more).")
 @click.option("--dry-run", is_flag=True, help="Only show what would be deleted.")
-@with_appcontext
+@needs_current_database
 def purge_command(days: int, dry_run: bool) -> None:
     """Delete submissions past the retention period, and expired drafts; record it in the audit trail.
 
@@ -174,6 +176,7 @@ def purge_command(days: int, dry_run: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(db_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(purge_command)
     app.cli.add_command(rules_cli)

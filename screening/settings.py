@@ -6,12 +6,19 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+# templates/ and rules.yaml are kept at the repository root, where staff edit them: a checkout (an editable
+# install runs from one) uses those. An installed wheel has no root; its build copied them into the package.
+_DATA = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else _PACKAGE
+TEMPLATES_DIR = _DATA / "templates"
+DEFAULT_RULES_PATH = _DATA / "rules.yaml"
 
 DEFAULTS = {
     "ENV": "development",
-    "RULES_PATH": str(PROJECT_ROOT / "rules.yaml"),
+    "RULES_PATH": str(DEFAULT_RULES_PATH),
     "DRAFT_DAYS": 30,
     # Rules edits are noticed within this many seconds; the file is not re-read on every request.
     "RULES_RECHECK_SECONDS": 2.0,
@@ -27,6 +34,8 @@ DEFAULTS = {
     "STAFF_IP_MAX_FAILED": 20,
     # Base of the canonical URLs in FHIR exports (the Questionnaire, its answer code systems).
     "FHIR_BASE": "https://example.org/fhir",
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts no such header.
+    "PROXY_COUNT": 0,
 }
 
 
@@ -41,8 +50,29 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault("DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'screening.sqlite3'}")
-    app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", app.config["ENV"] == "production")
+    # Flask's own default is False, so "not set" must be looked for where it is set, not in app.config.
+    chosen = "SESSION_COOKIE_SECURE" in (test_config or {}) or "SCREENING_SESSION_COOKIE_SECURE" in os.environ
+    app.config["SESSION_COOKIE_SECURE"] = (_flag(app.config["SESSION_COOKIE_SECURE"]) if chosen
+                                           else app.config["ENV"] != "development")
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["DRAFT_DAYS"]) * 24 * 3600
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, read the client's address and scheme from their headers (ProxyFix), so
+    per-address limits and the audit trail see real addresses, not the proxy's."""
+    count = app.config["PROXY_COUNT"]
+    if isinstance(count, str) and count.strip().isascii() and count.strip().isdigit():
+        count = int(count)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ConfigError(f"screening: SCREENING_PROXY_COUNT must be a whole number, 0 or more, not {count!r}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def ensure_secret_key(app: Flask) -> None:

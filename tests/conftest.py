@@ -4,6 +4,8 @@ a Patient helper that walks the wizard the way a browser posts it, and a StaffAu
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
 from screening.catalogue.types import MULTI, NUMBER
 from screening.records.models import StaffUser
-from screening.wizard.ratelimit import RESUME_LIMITER
+from screening.records import migrate
 
 pytest_plugins = ["tests.postgres", "tests.live"]
 
@@ -37,10 +39,40 @@ HEALTHY = {
 }
 
 
+_MIGRATED: list[Path] = []
+
+
+def migrated_sqlite() -> Path:
+    """A SQLite file at the head revision, made once per test session; tests copy it, which is far quicker
+    than running every migration for each of them."""
+    if not _MIGRATED:
+        folder = Path(tempfile.mkdtemp(prefix="screening-migrated-"))
+        migrate.upgrade(f"sqlite:///{folder / 'head.sqlite3'}")
+        _MIGRATED.append(folder / "head.sqlite3")
+    return _MIGRATED[0]
+
+
+def prepare_database(url: str) -> None:
+    """Bring the database at `url` to the head revision, as `flask --app screening db upgrade` would."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(migrated_sqlite(), path)
+    else:
+        migrate.upgrade(url)
+
+
+def make_app(config: dict[str, Any], instance_path: str, **options):
+    """create_app on a database already at the head revision, as a deployment has it."""
+    instance = Path(instance_path)
+    prepare_database(config.get("DATABASE_URL") or f"sqlite:///{instance / 'screening.sqlite3'}")
+    return create_app(config, instance_path=instance_path, **options)
+
+
 @pytest.fixture
 def app(tmp_path):
-    RESUME_LIMITER.reset()
-    app = create_app({
+    app = make_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,

@@ -50,12 +50,17 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> str:
-    """A new, empty database on the session's cluster."""
+def new_database(postgres_server: str) -> str:
+    """A new, empty database on the session's cluster; its URL."""
     import psycopg
 
     name = f"screening_test_{next(_names)}"
     with psycopg.connect(postgres_server.replace("+psycopg", "") + "/postgres", autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")
     return f"{postgres_server}/{name}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A new, empty database on the session's cluster."""
+    return new_database(postgres_server)

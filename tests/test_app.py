@@ -8,15 +8,15 @@ import time
 
 import pytest
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.settings import ConfigError
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, prepare_database
 from tests.rules.test_checker import VALID
 
 
 def make(tmp_path, **config):
-    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", **config},
+    return make_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", **config},
                       instance_path=str(tmp_path / "instance"))
 
 
@@ -37,7 +37,7 @@ def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path):
 
 
 def test_database_url_defaults_to_sqlite_in_the_instance_folder(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    app = make_app({"TESTING": True, "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
     assert app.config["DATABASE_URL"] == f"sqlite:///{app.instance_path}/screening.sqlite3"
 
 
@@ -102,6 +102,7 @@ def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
     import sys
     monkeypatch.setenv("SCREENING_SECRET_KEY", "k")
     monkeypatch.setenv("SCREENING_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    prepare_database(f"sqlite:///{tmp_path / 'w.sqlite3'}")
     monkeypatch.syspath_prepend(str(ROOT))
     sys.modules.pop("wsgi", None)
     assert importlib.import_module("wsgi").app.name == "screening"

@@ -104,7 +104,16 @@ def _only_true_false_are_booleans() -> None:
     )
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    # Python refuses to read an integer of more than 4,300 digits (a denial-of-service guard); say where it is.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise ConstructorError(None, None, "a number too long to read", node.start_mark) from None
+
+
 _only_true_false_are_booleans()
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 

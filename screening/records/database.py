@@ -29,10 +29,14 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
+    """One engine for the app. Tables are never made here: migrations do that, once, before serving."""
     engine = make_engine(app.config["DATABASE_URL"])
-    Base.metadata.create_all(engine)
     app.extensions["screening.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close)
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["screening.sessionmaker"].kw["bind"]
 
 
 def session() -> Session:

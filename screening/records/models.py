@@ -123,3 +123,35 @@ class AuditIsAppendOnly(RuntimeError):
 def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
     # A trail that the app can rewrite proves nothing; changes are refused, not just avoided.
     raise AuditIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")
+
+
+class StaffSession(Base):
+    """A signed-in staff session. The cookie holds a random token; only its sha256 is kept here.
+
+    Sign-out, idle expiry, disabling the account and a password reset set `ended_at`, so a copy of the
+    cookie taken before is refused afterwards, by every worker and machine.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Attempt(Base):
+    """One try at something an attacker would repeat: a staff sign-in from an address, a resume code.
+
+    A row per try, counted in one statement, so a limit holds across workers, restarts and machines.
+    `key` is a sha256 (of an address), never the address itself.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (Index("ix_attempt_kind_key_at", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

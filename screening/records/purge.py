@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from screening.clock import utcnow
-from screening.records.models import Draft, Submission
+from screening.records import limits
+from screening.records.models import Draft, StaffSession, Submission
 
 
 @dataclass(frozen=True)
@@ -55,4 +56,8 @@ def purge(db: Session, days: int, now: datetime | None = None) -> Purge:
     planned = plan(db, days, now)
     submissions = db.execute(delete(Submission).where(Submission.submitted_at < planned.cutoff)).rowcount or 0
     drafts = db.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount or 0
+    # Housekeeping that holds no patient data: tries past every limit's window, and staff sessions long over.
+    limits.forget_old(db, now)
+    db.execute(delete(StaffSession).where(or_(StaffSession.ended_at.is_not(None),
+                                              StaffSession.last_seen_at < now - limits.KEEP)))
     return Purge(days, planned.cutoff, submissions, drafts, planned.oldest, planned.newest)

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
+from screening.clock import utcnow
 from screening.records import codes
 from screening.records.models import Draft, RulesVersion, Submission
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 
+
+# INSERT ... ON CONFLICT DO NOTHING, in the two databases the app runs on.
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 REFERENCE_PREFIX = "KS"
 REFERENCE_GROUPS = 2
@@ -27,8 +32,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
     """Store the answers as asked (hidden branches dropped), their summary and the rules that made it."""
     answers = questionnaire.prune(draft.answers)
     summary = evaluate(ruleset, answers, questionnaire)
-    if db.get(RulesVersion, ruleset.sha256) is None:
-        db.add(RulesVersion(sha256=ruleset.sha256, label=ruleset.version, text=ruleset.text))
+    keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(
         reference=new_reference(db), started_at=draft.created_at, answers=answers,
@@ -41,6 +45,20 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
     db.delete(draft)
     db.commit()
     return submission
+
+
+def keep_rules_text(db: Session, ruleset: RuleSet) -> None:
+    """Keep the text of the rules that made a summary, once per version.
+
+    Workers sending at the same moment on a version none has kept yet all insert it: the insert skips a row
+    that exists by then, rather than fail one patient's Send with a duplicate key.
+    """
+    if db.get(RulesVersion, ruleset.sha256) is not None:
+        return
+    insert = _INSERTS[db.get_bind().dialect.name]
+    db.execute(insert(RulesVersion)
+               .values(sha256=ruleset.sha256, label=ruleset.version, text=ruleset.text, first_used_at=utcnow())
+               .on_conflict_do_nothing(index_elements=[RulesVersion.sha256]))
 
 
 def by_reference(db: Session, reference: str) -> Submission | None:

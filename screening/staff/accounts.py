@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from screening.conditions.language import suggest
 from screening.clock import utcnow
-from screening.records.models import StaffUser
+from screening.records.models import StaffSession, StaffUser
 
 CLINICIAN, RULES, ADMIN = "clinician", "rules", "admin"
 ROLES = (CLINICIAN, RULES, ADMIN)
@@ -91,10 +91,23 @@ def create(db: Session, email: str, password: str, roles: Iterable[str]) -> Staf
     return user
 
 
-def reset_password(user: StaffUser, password: str) -> None:
+def reset_password(db: Session, user: StaffUser, password: str) -> None:
     user.password_hash = hash_password(password)
     user.failed_attempts = 0
     user.locked_until = None
+    end_sessions(db, user)
+
+
+def set_active(db: Session, user: StaffUser, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_sessions(db, user)
+
+
+def end_sessions(db: Session, user: StaffUser, now: datetime | None = None) -> None:
+    """End every open session of the account, on every worker and machine; the caller commits."""
+    db.execute(update(StaffSession).where(StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None))
+               .values(ended_at=now or utcnow()).execution_options(synchronize_session=False))
 
 
 class Outcome(enum.Enum):
@@ -118,22 +131,47 @@ class Attempt:
 
 def authenticate(db: Session, email: str, password: str, *, max_failed: int, lock_for: timedelta,
                  now: datetime | None = None) -> Attempt:
-    """Check a sign-in and count a failure against its account; the caller commits and records.
+    """Check a sign-in, counting it against its account first; the caller records the outcome and commits.
 
+    A try is reserved with one UPDATE (failed_attempts + 1, only while under the limit and not locked) and
+    committed before the password hash is checked, so tries sent at once by many workers cannot all read
+    the same count: at most `max_failed` wrong passwords are ever checked before the account locks.
     Every path hashes once, so the time taken does not tell whether an email has an account.
     """
     now = now or utcnow()
     user = by_email(db, email)
-    if user is None or user.locked(now):
+    if user is None:
         check_password_hash(_decoy_hash(), password)
-        return Attempt(Outcome.UNKNOWN if user is None else Outcome.LOCKED, user)
+        return Attempt(Outcome.UNKNOWN, user)
+    reserved = db.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id, StaffUser.failed_attempts < max_failed,
+               or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
+        .values(failed_attempts=StaffUser.failed_attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.commit()
+    if not reserved:
+        check_password_hash(_decoy_hash(), password)
+        return Attempt(Outcome.LOCKED, user)
     if not check_password_hash(user.password_hash, password):
-        user.failed_attempts = (user.failed_attempts or 0) + 1
-        if user.failed_attempts < max_failed:
-            return Attempt(Outcome.WRONG_PASSWORD, user)
-        user.failed_attempts, user.locked_until = 0, now + lock_for
-        return Attempt(Outcome.NOW_LOCKED, user)
+        # Of the tries in flight, only the one that finds the count at the limit locks the account.
+        locked = db.execute(
+            update(StaffUser).where(StaffUser.id == user.id, StaffUser.failed_attempts >= max_failed)
+            .values(failed_attempts=0, locked_until=now + lock_for)
+            .execution_options(synchronize_session=False)).rowcount
+        db.commit()
+        db.refresh(user)
+        return Attempt(Outcome.NOW_LOCKED if locked else Outcome.WRONG_PASSWORD, user)
     if not user.active:
+        # The right password for a disabled account: refused, and the try not held against the account.
+        db.execute(update(StaffUser).where(StaffUser.id == user.id, StaffUser.failed_attempts > 0)
+                   .values(failed_attempts=StaffUser.failed_attempts - 1)
+                   .execution_options(synchronize_session=False))
+        db.commit()
         return Attempt(Outcome.DISABLED, user)
-    user.failed_attempts, user.locked_until, user.last_sign_in_at = 0, None, now
+    db.execute(update(StaffUser).where(StaffUser.id == user.id)
+               .values(failed_attempts=0, locked_until=None, last_sign_in_at=now)
+               .execution_options(synchronize_session=False))
+    db.commit()
+    db.refresh(user)
     return Attempt(Outcome.SIGNED_IN, user)

@@ -4,10 +4,7 @@
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import g, has_request_context, request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from screening.records import database
@@ -45,8 +42,3 @@ def record(action: str, submission_reference: str | None = None, detail: str = "
                    submission_reference=submission_reference, detail=detail)
     database.session().commit()
     return event
-
-
-def failures_from(db: Session, source_ip: str | None, since: datetime) -> int:
-    return db.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "sign_in_failed", AuditEvent.source_ip == source_ip, AuditEvent.at >= since)) or 0

@@ -1,45 +1,56 @@
 """Staff sessions and the `role_required` guard that every staff page uses.
 
-The session holds only the staff id, when it was last used and a fingerprint of the password, under
-keys of its own (the patient's are 'draft', 'resume_code' and 'submission'). Each request reads the
-account again, so disabling it, or resetting its password, ends its sessions at once.
+A staff session lives in the database (StaffSession); the cookie holds only a random token under a key
+of its own (the patient's are 'draft', 'resume_code' and 'submission'). Each request reads the session
+and the account again, so sign-out, idle expiry, disabling the account or resetting its password end
+the session at once, on every worker, and a copy of the cookie taken before is refused afterwards.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from sqlalchemy import update
 
+from screening.clock import aware, utcnow
 from screening.records import database
+from screening.records.models import StaffSession, StaffUser
 from screening.staff.accounts import ROLES
-from screening.records.models import StaffUser
 
-STAFF_ID, LAST_SEEN, KEY = "staff_id", "staff_seen", "staff_key"
-
-
-def clock() -> float:
-    return time.time()
+TOKEN = "staff_session"
 
 
-def _key(user: StaffUser) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _session_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def sign_in(user: StaffUser) -> None:
-    # A fresh session (and CSRF token): nothing set before sign-in carries over into it.
+    # A fresh cookie (and CSRF token): nothing set before sign-in carries over into it.
     session.clear()
-    session[STAFF_ID] = user.id
-    session[LAST_SEEN] = clock()
-    session[KEY] = _key(user)
+    token = secrets.token_urlsafe(32)
+    db = database.session()
+    db.add(StaffSession(id=_session_id(token), staff_id=user.id))
+    db.commit()
+    session[TOKEN] = token
     g.staff = user
 
 
+def _end(session_id: str) -> None:
+    db = database.session()
+    db.execute(update(StaffSession).where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
+               .values(ended_at=utcnow()).execution_options(synchronize_session=False))
+    db.commit()
+
+
 def sign_out() -> None:
+    token = session.get(TOKEN)
+    if isinstance(token, str):
+        _end(_session_id(token))
     session.clear()
     g.staff = None
 
@@ -49,19 +60,22 @@ def current_staff() -> StaffUser | None:
     if "staff" in g:
         return g.staff
     g.staff = None
-    staff_id, seen = session.get(STAFF_ID), session.get(LAST_SEEN)
-    if staff_id is None:
+    token = session.get(TOKEN)
+    if not isinstance(token, str):
         return None
-    user = database.session().get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is None or not user.active or session.get(KEY) != _key(user):
+    db = database.session()
+    row = db.get(StaffSession, _session_id(token))
+    user = db.get(StaffUser, row.staff_id) if row is not None and row.ended_at is None else None
+    if user is None or not user.active:
         sign_out()
         return None
-    idle_minutes = current_app.config["STAFF_IDLE_MINUTES"]
-    if not isinstance(seen, (int, float)) or clock() - seen > idle_minutes * 60:
+    now, idle_minutes = utcnow(), current_app.config["STAFF_IDLE_MINUTES"]
+    if (now - aware(row.last_seen_at)).total_seconds() > idle_minutes * 60:
         sign_out()
         flash(f"You were signed out after {idle_minutes} minutes without activity. Please sign in again.", "info")
         return None
-    session[LAST_SEEN] = clock()
+    row.last_seen_at = now
+    db.commit()
     g.staff = user
     return user
 

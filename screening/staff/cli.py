@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from screening.records import database
+from screening.records.db_cli import needs_current_database
 from screening.clock import utcnow
 from screening.staff import accounts
 from screening.staff.accounts import AccountError
@@ -40,6 +41,7 @@ def _existing(email: str) -> StaffUser:
 
 
 @staff_cli.command("add")
+@needs_current_database
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True, metavar="ROLE",
               help=f"One of {', '.join(accounts.ROLES)}; repeat for several.")
@@ -57,6 +59,7 @@ def add(email: str, roles: tuple[str, ...], password_stdin: bool) -> None:
 
 
 @staff_cli.command("list")
+@needs_current_database
 def list_staff() -> None:
     """List staff accounts: email, roles, active, locked."""
     users = database.session().scalars(select(StaffUser).order_by(StaffUser.email)).all()
@@ -73,12 +76,13 @@ def list_staff() -> None:
 
 def _set_active(email: str, active: bool) -> None:
     user = _existing(email)
-    user.active = active
+    accounts.set_active(database.session(), user, active)
     record("staff_enabled" if active else "staff_disabled", detail=user.email)
     click.echo(f"{'Enabled' if active else 'Disabled'} {user.email}.")
 
 
 @staff_cli.command("disable")
+@needs_current_database
 @click.argument("email")
 def disable(email: str) -> None:
     """Stop an account signing in; its open sessions end at once."""
@@ -86,6 +90,7 @@ def disable(email: str) -> None:
 
 
 @staff_cli.command("enable")
+@needs_current_database
 @click.argument("email")
 def enable(email: str) -> None:
     """Let a disabled account sign in again."""
@@ -93,11 +98,12 @@ def enable(email: str) -> None:
 
 
 @staff_cli.command("reset-password")
+@needs_current_database
 @click.argument("email")
 @password_stdin
 def reset_password(email: str, password_stdin: bool) -> None:
     """Set a new password, unlock the account and end its open sessions."""
     user = _existing(email)
-    accounts.reset_password(user, _password(password_stdin))
+    accounts.reset_password(database.session(), user, _password(password_stdin))
     record("password_reset", detail=user.email)
     click.echo(f"New password set for {user.email}; the account is unlocked.")

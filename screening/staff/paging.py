@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Generic, Mapping, TypeVar
 
+from screening.wizard.fields import whole_number
+
 T = TypeVar("T")
 MAX_PAGE = 1_000_000
 
@@ -54,13 +56,11 @@ class Page(Generic[T]):
 
 
 def page_number(args: Mapping[str, str], problems: list[str]) -> int:
-    typed = args.get("page", "").strip() or "1"
-    # Length first: int() of a few thousand digits is slow, and refused past 4,300.
-    if len(typed) > len(str(MAX_PAGE)) or not (typed.isascii() and typed.isdigit()) \
-            or not 1 <= int(typed) <= MAX_PAGE:
+    number = whole_number(args.get("page", "").strip() or "1")
+    if number is None or not 1 <= number <= MAX_PAGE:
         problems.append(f"The page number must be a whole number from 1 to {MAX_PAGE:,}")
         return 1
-    return int(typed)
+    return number
 
 
 def day(args: Mapping[str, str], key: str, problems: list[str]) -> date | None:
@@ -68,7 +68,8 @@ def day(args: Mapping[str, str], key: str, problems: list[str]) -> date | None:
     if not typed:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
+        # [0-9], not \d: \d also matches other scripts' digits.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", typed):
             raise ValueError(typed)
         return date.fromisoformat(typed)
     except ValueError:

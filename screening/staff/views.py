@@ -7,11 +7,10 @@ from typing import NamedTuple
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from screening.records import database
-from screening.clock import utcnow
+from screening.records import database, limits
 from screening.staff import accounts, auth, trail
 from screening.staff.accounts import ADMIN, CLINICIAN, ROLES, RULES, Outcome
-from screening.staff.audit import ACTIONS, append, failures_from, record
+from screening.staff.audit import ACTIONS, append, record
 from screening.staff.auth import role_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -57,8 +56,8 @@ def sign_in() -> Response | tuple[str, int]:
     email, password = request.form.get("email", "")[:254], request.form.get("password", "")
     config, db, source = current_app.config, database.session(), request.remote_addr
     lock_for = timedelta(minutes=config["STAFF_LOCK_MINUTES"])
-    if failures_from(db, source, utcnow() - lock_for) >= config["STAFF_IP_MAX_FAILED"]:
-        # Counted too, so an address that keeps guessing stays blocked.
+    tried = limits.take(db, limits.SIGN_IN_ADDRESS, source or "?", config["STAFF_IP_MAX_FAILED"], lock_for)
+    if not tried.allowed:
         append(db, "sign_in_failed", actor_email=None, source_ip=source, detail="too many failures from this address")
         db.commit()
         return _sign_in_page(429, target, email, f"Too many failed sign-ins from here. Please wait "
@@ -66,6 +65,7 @@ def sign_in() -> Response | tuple[str, int]:
 
     attempt = accounts.authenticate(db, email, password, max_failed=config["STAFF_MAX_FAILED"], lock_for=lock_for)
     if attempt.signed_in:
+        limits.give_back(db, tried)  # the address limit counts failures only
         auth.sign_in(attempt.user)
         record("sign_in")
         return redirect(target or url_for("staff.index"), 303)

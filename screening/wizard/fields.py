@@ -13,6 +13,23 @@ from wtforms.validators import StopValidation, ValidationError
 
 from screening.catalogue.types import CHOICE, MULTI, NUMBER, Question
 
+# As long as a number box keeps, so every answer is read; a query string has no such limit, and
+# int() slows with length and refuses past 4,300 digits.
+MAX_DIGITS = 20
+
+
+def whole_number(typed: str) -> int | None:
+    """The whole number typed in ASCII digits, with at most one leading minus; None for anything else.
+
+    Every typed number is read here. str.isdigit() also passes superscripts ('²') and subscripts ('₂₀'),
+    which int() refuses, and int() reads other scripts' digits ('٣'): none of them is a number a patient
+    or a clerk means. The minus is read so that a negative number gets the range message, not this one.
+    """
+    digits = typed[1:] if typed.startswith("-") else typed
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_DIGITS:
+        return None
+    return int(typed)
+
 
 class Answered:
     """Stops validation with a message when nothing was given."""
@@ -62,9 +79,10 @@ class InRange:
             if field.raw:
                 raise StopValidation(f"Either enter a number or tick “{q.unknown.label}” for “{q.label}”, not both")
             return
-        if not field.raw.lstrip("-").isdigit():
+        number = whole_number(field.raw)
+        if number is None:
             raise StopValidation(f"Enter “{q.label}” as a whole number in {q.unit}, like {q.min + (q.max - q.min) // 3}")
-        if not q.min <= int(field.raw) <= q.max:
+        if not q.min <= number <= q.max:
             raise StopValidation(f"“{q.label}” must be between {q.min} and {q.max} {q.unit}")
 
 
@@ -90,7 +108,7 @@ class NumberOrUnknownField(Field):
 
     def post_validate(self, form: Form, validation_stopped: bool) -> None:
         if not validation_stopped and not self.errors:
-            self.data = self.unknown_value if self.unknown_ticked else int(self.raw)
+            self.data = self.unknown_value if self.unknown_ticked else whole_number(self.raw)
 
     def _value(self) -> str:
         return self.raw

@@ -5,19 +5,19 @@ shown, drafts store, the rules engine judges. Nothing here logs an answer.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from werkzeug.wrappers import Response
 
-from screening.records import database, drafts, submissions
+from screening.records import database, drafts, limits, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.catalogue.types import Step
 from screening.records.models import Draft
 from screening.rules.engine import evaluate
 from screening.wizard.fields import form_for
-from screening.wizard.ratelimit import RESUME_LIMITER
 
 bp = Blueprint("wizard", __name__)
 STEPS = Q.catalogue.steps
@@ -193,7 +193,9 @@ def resume() -> Response | tuple[str, int]:
     if request.method == "GET":
         return _page("resume.html", None, code="")
     typed = request.form.get("code", "")[:40]
-    if not RESUME_LIMITER.allow(request.remote_addr or "?", current_app.config["RESUME_ATTEMPTS_PER_HOUR"]):
+    tried = limits.take(database.session(), limits.RESUME_CODE, request.remote_addr or "?",
+                        current_app.config["RESUME_ATTEMPTS_PER_HOUR"], timedelta(hours=1))
+    if not tried.allowed:
         return _page("resume.html", None, 429, code=typed,
                      error="Too many codes have been tried from here. Please wait an hour and try again.")
     draft, why = drafts.by_code(database.session(), typed)

@@ -109,12 +109,12 @@ HEART_FOLLOW_UP = ("How long ago was your most recent heart attack?", "More than
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from screening import create_app
+    from tests.conftest import make_app
     from screening.settings import ConfigError
 
     tmp_path = tmp_path_factory.mktemp("browser")
     try:
-        app = create_app({"TESTING": True, "SECRET_KEY": "test",
+        app = make_app({"TESTING": True, "SECRET_KEY": "test",
                           "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
                          instance_path=str(tmp_path / "instance"))
     except ConfigError as error:  # a SystemExit: turn it into a readable test error

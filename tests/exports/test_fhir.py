@@ -16,7 +16,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.exports import fhir
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue import CATALOGUE
@@ -246,7 +246,7 @@ def test_fhir_keeps_the_invariants_the_library_does_not_check(runner):
 
 def test_fhir_base_comes_from_screening_fhir_base(monkeypatch, tmp_path):
     monkeypatch.setenv("SCREENING_FHIR_BASE", "https://fhir.clinic.example/r4")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+    app = make_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}, instance_path=str(tmp_path / "instance"))
     questionnaire = exported(app.test_cli_runner(), "--format", "fhir")
     assert questionnaire["url"] == "https://fhir.clinic.example/r4/Questionnaire/ketamine-screening"

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from screening import create_app  # noqa: E402
+from tests.conftest import make_app  # noqa: E402
 from screening.records import database
 from screening.staff import submission_list
 from screening.questionnaire import QUESTIONNAIRE  # noqa: E402
@@ -163,7 +163,7 @@ def main() -> None:
     rng = random.Random(args.seed)
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"TESTING": True, "SECRET_KEY": "perf", "WTF_CSRF_ENABLED": False,
+        app = make_app({"TESTING": True, "SECRET_KEY": "perf", "WTF_CSRF_ENABLED": False,
                           "DATABASE_URL": f"sqlite:///{tmp}/perf.sqlite3"}, instance_path=f"{tmp}/instance")
         started = time.perf_counter()
         references = fill(app, args.rows, rng)

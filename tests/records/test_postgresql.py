@@ -2,12 +2,12 @@
 
 Requirement (issue 2, section 1). The cluster is started by the `postgres_url` fixture in tests/postgres.py.
 """
-from screening import create_app
+from tests.conftest import make_app
 
 from tests.conftest import Patient
 
 def test_patient_path_works_on_postgresql(postgres_url, tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "DATABASE_URL": postgres_url},
+    app = make_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "DATABASE_URL": postgres_url},
                      instance_path=str(tmp_path / "instance"))
     patient = Patient(app.test_client())
     patient.complete({"bp_systolic": 185, "heart_attack": "yes", "heart_attack_when": "over_12_months"})

@@ -202,3 +202,8 @@ def test_shipped_examples_raise_every_rule():
     ruleset, _ = check_file(ROOT / "rules.yaml")
     raised = {rule_id for example in ruleset.examples for rule_id in example.raises}
     assert raised == {rule.id for rule in ruleset.rules}
+
+
+def test_a_number_too_long_to_read_is_a_problem_with_its_line():
+    problems = check_text("version: '1'\nrules: []\nexamples: []\nx: " + "9" * 5000 + "\n", "long.yaml")[1]
+    assert len(problems) == 1 and ":4:" in str(problems[0]) and "a number too long to read" in str(problems[0])

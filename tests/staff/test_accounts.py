@@ -98,5 +98,5 @@ def test_unknown_email_still_checks_a_password_hash(db, monkeypatch):
 def test_reset_password_unlocks(db, ana):
     for _ in range(3):
         sign_in(db, "ana@clinic.test", "wrong password")
-    accounts.reset_password(ana, "another long one")
+    accounts.reset_password(db, ana, "another long one")
     assert sign_in(db, "ana@clinic.test", "another long one").signed_in

@@ -5,9 +5,11 @@ that is not held gets 403; any one of several roles is enough; sessions end afte
 idle, on sign-out, and at once when the account is disabled or its password reset; every POST needs a
 CSRF token.
 """
+from datetime import timedelta
+
 import pytest
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.staff import auth
 from screening.staff.auth import role_required, safe_next
 
@@ -17,10 +19,10 @@ from tests.conftest import StaffAuth
 @pytest.fixture
 def later(monkeypatch):
     """Move the session clock on by some minutes."""
-    start = auth.clock()
+    start = auth.utcnow()
 
     def later(minutes):
-        monkeypatch.setattr(auth, "clock", lambda: start + minutes * 60)
+        monkeypatch.setattr(auth, "utcnow", lambda: start + timedelta(minutes=minutes))
     return later
 
 
@@ -99,7 +101,7 @@ def test_password_reset_ends_open_sessions(staff, runner):
 
 @pytest.fixture
 def guarded(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}"},
+    return make_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}"},
                       instance_path=str(tmp_path / "instance"))
 
 

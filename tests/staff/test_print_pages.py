@@ -37,11 +37,11 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    from screening import create_app
+    from tests.conftest import make_app
 
     tmp_path = tmp_path_factory.mktemp("print")
     # CSRF stays on, as in production: the sign-in form is sent as a browser sends it.
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    app = make_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
                      instance_path=str(tmp_path / "instance"))
     typical, longest = store(app, TYPICAL), store(app, LONGEST)
     email = StaffAuth(app).create(("clinician",), email="print-test@clinic.test")

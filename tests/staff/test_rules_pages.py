@@ -13,7 +13,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.records import database
 from screening.records.models import Draft, Submission
 from screening.rules.checker import check_file
@@ -114,7 +114,7 @@ def live(tmp_path):
     """An app on a copy of rules.yaml that it re-reads on every request, with a signed-in `rules` client."""
     path = tmp_path / "rules.yaml"
     shutil.copy(ROOT / "rules.yaml", path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+    app = make_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "RULES_PATH": str(path),
                       "RULES_RECHECK_SECONDS": 0}, instance_path=str(tmp_path / "instance"))
     return app, path, StaffAuth(app)(("rules",))
@@ -248,6 +248,12 @@ def test_sandbox_shows_no_topics_while_an_answer_is_not_valid(rules_client):
     assert "must be between 60 and 300" in text and "What these answers raise" not in text
 
 
+def test_sandbox_explains_a_superscript_typed_as_a_number(rules_client):
+    response = rules_client.post("/staff/rules/try", data={"bp_systolic": "²"})
+    assert response.status_code == 400 and \
+        "Enter “Your most recent blood pressure: the top number (systolic)” as a whole number in mmHg" in page(response)
+
+
 def test_sandbox_refuses_an_answer_the_question_does_not_offer(rules_client):
     assert rules_client.post("/staff/rules/try", data={"heart_attack": "maybe"}).status_code == 400
 
@@ -285,7 +291,7 @@ def test_sandbox_records_pasted_rules_that_fail_the_check(app, rules_client):
 
 @pytest.fixture
 def csrf_app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+    return make_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
                       instance_path=str(tmp_path / "instance"))
 
 

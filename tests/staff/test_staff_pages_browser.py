@@ -17,10 +17,10 @@ from tests.conftest import STAFF_PASSWORD, StaffAuth  # noqa: E402
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from screening import create_app
+    from tests.conftest import make_app
 
     tmp_path = tmp_path_factory.mktemp("staff-pages")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    app = make_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
                      instance_path=str(tmp_path / "instance"))
     email = StaffAuth(app).create(("admin", "rules", "clinician"), email="all-roles@clinic.test")
     with serve(app) as url:

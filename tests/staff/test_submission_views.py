@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
 from screening.records.models import Submission
@@ -288,7 +288,7 @@ def test_mark_reviewed_needs_the_clinician_role(app, staff):
 @pytest.fixture
 def guarded(tmp_path):
     """The app with CSRF protection on, as in production."""
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}"},
+    return make_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}"},
                       instance_path=str(tmp_path / "instance"))
 
 

@@ -4,13 +4,13 @@ Requirement (issue 2, section 1, for the issue 3 pages): a PostgreSQL URL takes 
 """
 import re
 
-from screening import create_app
+from tests.conftest import make_app
 from tests.conftest import StaffAuth
 from tests.staff.sheets import LONGEST, TYPICAL, store
 
 
 def test_list_page_and_review_work_on_postgresql(postgres_url, tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "DATABASE_URL": postgres_url},
+    app = make_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "DATABASE_URL": postgres_url},
                      instance_path=str(tmp_path / "instance"))
     typical, longest = store(app, TYPICAL), store(app, LONGEST)
     client = StaffAuth(app)(("clinician",))

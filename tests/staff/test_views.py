@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from screening.records import database
+from screening.staff import auth
 from screening.staff.auth import role_required
 from screening.records.models import AuditEvent
 
@@ -100,7 +101,7 @@ def test_sign_in_rotates_the_session(client, staff):
         session["planted"] = "before sign-in"
     sign_in(client, staff.create())
     with client.session_transaction() as session:
-        assert "planted" not in session and "staff_id" in session
+        assert "planted" not in session and auth.TOKEN in session
 
 
 def test_sign_in_returns_to_next(client, staff):

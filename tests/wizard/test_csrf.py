@@ -2,14 +2,14 @@
 import pytest
 from sqlalchemy import select
 
-from screening import create_app
+from tests.conftest import make_app
 from screening.records import database
 from screening.records.models import Draft
 
 
 @pytest.fixture
 def guarded(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+    return make_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
                       instance_path=str(tmp_path / "instance"))
 
 

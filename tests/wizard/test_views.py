@@ -7,6 +7,7 @@ or unknown resume code, out-of-order and hidden-branch posts, and the stored sub
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from screening.records import database
@@ -128,6 +129,30 @@ def test_non_numeric_number_is_kept_and_explained(patient):
     patient.start()
     html = text(patient.client.post("/step/about-you", data={"age": "thirty"}))
     assert 'value="thirty"' in html and "as a whole number" in html
+
+
+@pytest.mark.parametrize("typed", ["²", "1²", "¹²³", "₂₀", "٣", "１２"])
+def test_digits_other_than_ascii_0_to_9_are_refused_with_a_message(patient, typed):
+    patient.start()
+    response = patient.client.post("/step/about-you", data={"age": typed})
+    assert response.status_code == 400 and "Enter “How old are you?” as a whole number in years" in text(response)
+
+
+def test_doubled_minus_sign_is_refused_with_a_message(patient):
+    patient.start()
+    response = patient.client.post("/step/about-you", data={"age": "--30"})
+    assert response.status_code == 400 and "Enter “How old are you?” as a whole number in years" in text(response)
+
+
+def test_negative_number_states_the_range(patient):
+    patient.start()
+    assert "must be between 12 and 120 years" in text(patient.client.post("/step/about-you", data={"age": "-30"}))
+
+
+def test_spaces_around_a_number_are_ignored(app, patient):
+    patient.start()
+    patient.client.post("/step/about-you", data={"age": " 30 ", "sex_at_birth": "male", "treatment_for": "depression"})
+    assert draft_answers(app)["age"] == 30
 
 
 def test_out_of_range_number_states_the_range(patient):

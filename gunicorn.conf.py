@@ -1,0 +1,26 @@
+"""gunicorn's settings for `gunicorn wsgi:app`, read from the project root.
+
+The master checks everything a start needs and upgrades the database once, before any worker exists, so
+workers never race to make tables. Whatever stops a start (an invalid rules file, a missing secret key, a
+database that cannot be reached) stops the master at once with its message and a non-zero exit.
+Command-line options (-w, -b, ...) still apply on top of this file.
+"""
+import os
+import sys
+
+os.environ.setdefault("SCREENING_ENV", "production")
+
+
+def on_starting(server):
+    from screening import create_app
+    from screening.records.database import engine_of
+    from screening.settings import ConfigError
+
+    try:
+        app = create_app(upgrade=True)
+    except ConfigError as stop:
+        print(stop.code, file=sys.stderr, flush=True)
+        sys.exit(1)
+    # Workers make their own connections: none may be shared across fork.
+    engine_of(app).dispose()
+    server.log.info("screening: the database is at the code's revision; starting workers")
