@@ -96,3 +96,39 @@ def gunicorn_server(folder: Path, env: dict[str, str], workers: int = 4) -> Iter
         yield server
     finally:
         stop(server)
+
+
+class Browser:
+    """One visitor over real HTTP: its own cookies, the CSRF token read from the pages, redirects followed."""
+
+    def __init__(self, base_url: str):
+        import http.cookiejar
+        import urllib.request
+
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = ""
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        import re
+        import urllib.error
+        import urllib.parse
+
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({**data, "csrf_token": self.token}, doseq=True).encode()
+        try:
+            with self.opener.open(self.base_url + path, body, timeout=60) as response:
+                status, html = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, html = error.code, error.read().decode()
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        if found:
+            self.token = found.group(1)
+        return status, html
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request(path)
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        return self.request(path, data)
