@@ -4,6 +4,8 @@ Every change is recorded in the audit trail with no actor and 'cli' as its sourc
 """
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -24,7 +26,7 @@ password_stdin = click.option("--password-stdin", is_flag=True,
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

@@ -13,7 +13,7 @@ from tests.conftest import make_app
 from screening.staff import auth
 from screening.staff.auth import role_required, safe_next
 
-from tests.conftest import StaffAuth
+from tests.conftest import STAFF_PASSWORD, StaffAuth
 
 
 @pytest.fixture
@@ -113,3 +113,46 @@ def test_staff_posts_need_a_csrf_token(guarded, path):
 
 def test_staff_helper_signs_in_through_the_form_with_csrf_on(guarded):
     assert StaffAuth(guarded)(("admin",)).get("/staff/audit").status_code == 200
+
+
+def copied_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def replayed(app, cookie: str):
+    """A second browser presenting a copy of the cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief.get("/staff/submissions")
+
+
+def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, staff):
+    client = staff(("clinician",))
+    cookie = copied_cookie(client)
+    assert replayed(app, cookie).status_code == 200
+    client.post("/staff/sign-out")
+    assert replayed(app, cookie).status_code == 303
+
+
+def test_a_cookie_copied_before_idle_expiry_is_refused_after_it(app, staff, later):
+    client = staff(("clinician",))
+    cookie = copied_cookie(client)
+    later(31)
+    assert client.get("/staff/submissions").status_code == 303
+    later(0)
+    assert replayed(app, cookie).status_code == 303
+
+
+def test_signing_out_one_browser_leaves_the_other_signed_in(app, staff):
+    first = staff(("clinician",), email="ana@clinic.test")
+    second = app.test_client()
+    second.get("/staff/sign-in")
+    assert second.post("/staff/sign-in", data={"email": "ana@clinic.test", "password": STAFF_PASSWORD}).status_code == 303
+    first.post("/staff/sign-out")
+    assert (first.get("/staff/submissions").status_code, second.get("/staff/submissions").status_code) == (303, 200)
+
+
+def test_the_cookie_holds_no_staff_id_only_a_random_token(staff):
+    client = staff()
+    with client.session_transaction() as session:
+        assert set(session) >= {auth.TOKEN} and "staff_id" not in session and len(session[auth.TOKEN]) >= 43
