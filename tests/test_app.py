@@ -101,6 +101,7 @@ def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
     import importlib
     import sys
     monkeypatch.setenv("SCREENING_SECRET_KEY", "k")
+    monkeypatch.setenv("SCREENING_ENV", "production")  # as wsgi.py would set it, but undone after this test
     monkeypatch.setenv("SCREENING_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite3'}")
     prepare_database(f"sqlite:///{tmp_path / 'w.sqlite3'}")
     monkeypatch.syspath_prepend(str(ROOT))

@@ -8,6 +8,7 @@ to serve with one line saying what to run.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import urllib.request
@@ -20,7 +21,8 @@ from tests.gunicorn import ROOT, free_port, gunicorn_server, screening_env, star
 from tests.postgres import new_database
 
 WORKERS = 4
-BOOTS = 3
+# More boots for a measurement: BOOT_COUNT=10 python -m pytest tests/test_boot.py -k fresh
+BOOTS = int(os.environ.get("BOOT_COUNT", "3"))
 
 
 def get(url: str) -> int:

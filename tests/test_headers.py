@@ -17,7 +17,7 @@ from tests.conftest import make_app
 
 
 def make(tmp_path, **config):
-    return make_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+    return make_app({"TESTING": True, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False, "ENV": "development",
                      "DATABASE_URL": f"sqlite:///{tmp_path / 'h.sqlite3'}", **config},
                     instance_path=str(tmp_path / "instance"))
 

@@ -123,14 +123,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture()
-def resume_limit_reset() -> None:
-    # The resume-code limiter is per process and per address; other tests may have used it from 127.0.0.1.
-    from screening.wizard.ratelimit import RESUME_LIMITER
-
-    RESUME_LIMITER.reset()
-
-
 # -- helpers -----------------------------------------------------------------------------------------
 
 class AxeLog:
@@ -227,7 +219,7 @@ def no_horizontal_scroll(page: Page, what: str, shots: Path | None) -> None:
 # -- tests -------------------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, chromium, resume_limit_reset):
+def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, chromium):
     axe = AxeLog()
     page = new_page(chromium)
 
