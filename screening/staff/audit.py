@@ -12,7 +12,7 @@ from screening.records.models import AuditEvent
 
 ACTIONS = (
     "sign_in", "sign_in_failed", "account_locked", "sign_out",
-    "staff_added", "staff_disabled", "staff_enabled", "password_reset",
+    "staff_added", "staff_disabled", "staff_enabled", "password_reset", "roles_changed",
     "view_submission", "print_submission", "export_csv", "export_fhir", "mark_reviewed", "purge",
     "view_audit", "view_rules", "sandbox", "rules_replay",
 )

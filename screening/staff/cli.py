@@ -1,4 +1,4 @@
-"""`flask --app screening staff ...`: add, list, disable, enable and reset staff accounts.
+"""`flask --app screening staff ...`: add, list, disable, enable and reset staff accounts, and change roles.
 
 Every change is recorded in the audit trail with no actor and 'cli' as its source.
 """
@@ -109,3 +109,50 @@ def reset_password(email: str, password_stdin: bool) -> None:
     accounts.reset_password(database.session(), user, _password(password_stdin))
     record("password_reset", detail=user.email)
     click.echo(f"New password set for {user.email}; the account is unlocked.")
+
+
+def _roles(given: tuple[str, ...]) -> frozenset[str]:
+    return accounts.check_roles(given) if given else frozenset()
+
+
+@staff_cli.command("roles")
+@needs_current_database
+@click.argument("email")
+@click.option("--add", "to_add", multiple=True, metavar="ROLE",
+              help=f"Give the account this role ({', '.join(accounts.ROLES)}); repeat for several.")
+@click.option("--remove", "to_remove", multiple=True, metavar="ROLE",
+              help="Take this role from the account; repeat for several.")
+def roles(email: str, to_add: tuple[str, ...], to_remove: tuple[str, ...]) -> None:
+    """Print an account's roles, or add and remove some.
+
+    Roles are read on every request, so a signed-in session has the new ones from its next page.
+    """
+    user = _existing(email)
+    if not to_add and not to_remove:
+        click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")
+        return
+    try:
+        to_add, to_remove = _roles(to_add), _roles(to_remove)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    both = sorted(to_add & to_remove)
+    if both:
+        raise click.ClickException(f"{both[0]!r} is given to both --add and --remove; give it to one of them")
+    after = (user.roles | to_add) - to_remove
+    if not after:
+        raise click.ClickException("an account needs at least one role; disable it instead with "
+                                   f"`flask --app screening staff disable {user.email}`")
+    for role in sorted(to_add & user.roles):
+        click.echo(f"{user.email} already has {role}; nothing to add.")
+    for role in sorted(to_remove - user.roles):
+        click.echo(f"{user.email} does not have {role}; nothing to remove.")
+    added, removed = sorted(to_add - user.roles), sorted(to_remove & user.roles)
+    if not added and not removed:
+        click.echo(f"No change: {user.email}: {', '.join(sorted(user.roles))}")
+        return
+    user.roles = after
+    changes = [f"{verb} {', '.join(names)}" for verb, names in (("added", added), ("removed", removed)) if names]
+    detail = f"{user.email}: {'; '.join(changes)}; now {', '.join(sorted(after))}"
+    # record() commits, so the roles and the event that tells of them are saved together.
+    record("roles_changed", detail=detail)
+    click.echo(f"Changed {detail}")
