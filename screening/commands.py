@@ -138,7 +138,9 @@ def replay_rules(new_rules: str | None, since, verify: bool) -> None:
         sys.exit(1)
 
 
-def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
         days = int(value)
     except (TypeError, ValueError):
@@ -149,15 +151,17 @@ def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str) ->
 
 
 @click.command("purge")
-@click.option("--older-than", "days", required=True, metavar="DAYS", callback=_retention_days,
-              help="Delete submissions submitted more than DAYS days ago (a whole number, 1 or more).")
+@click.option("--older-than", "days", metavar="DAYS", callback=_retention_days,
+              help="Delete submissions submitted more than DAYS days ago (a whole number, 1 or more); "
+                   "by default SCREENING_RETENTION_DAYS, the period patients are told on the start page.")
 @click.option("--dry-run", is_flag=True, help="Only show what would be deleted.")
 @needs_current_database
-def purge_command(days: int, dry_run: bool) -> None:
+def purge_command(days: int | None, dry_run: bool) -> None:
     """Delete submissions past the retention period, and expired drafts; record it in the audit trail.
 
     Audit events and rules versions are never deleted.
     """
+    days = days or current_app.config["RETENTION_DAYS"]
     db = database.session()
     if dry_run:
         found = purge.plan(db, days)

@@ -6,6 +6,7 @@ imports Flask: the wizard, the rules engine and the exports all read answers thr
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Mapping
 
 from screening.catalogue import CATALOGUE, version_of
@@ -65,8 +66,15 @@ class Questionnaire:
     def missing_in(self, step: Step, answers: Mapping[str, Any]) -> list[Question]:
         return [q for q in self.asked_in(step, answers) if q.required and q.id not in answers]
 
-    def first_incomplete(self, answers: Mapping[str, Any]) -> Step | None:
-        return next((s for s in self.catalogue.steps if self.missing_in(s, answers)), None)
+    def unseen_in(self, step: Step, answers: Mapping[str, Any], presented: Collection[str]) -> list[Question]:
+        """Questions asked on this step that have not been on the patient's screen yet."""
+        return [q for q in self.asked_in(step, answers) if q.id not in presented]
+
+    def first_incomplete(self, answers: Mapping[str, Any], presented: Collection[str] | None = None) -> Step | None:
+        """The first step with a required question unanswered or, given what has been `presented`, a question
+        the patient has not seen: an optional follow-up is asked too, and only then may be left blank."""
+        return next((s for s in self.catalogue.steps if self.missing_in(s, answers)
+                     or (presented is not None and self.unseen_in(s, answers, presented))), None)
 
     def with_scores(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """The pruned answers plus every score that can be worked out from them."""

@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from screening.typed import whole_number
+
 _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE.parent
 # templates/ and rules.yaml are kept at the repository root, where staff edit them: a checkout (an editable
@@ -20,6 +22,11 @@ DEFAULTS = {
     "ENV": "development",
     "RULES_PATH": str(DEFAULT_RULES_PATH),
     "DRAFT_DAYS": 30,
+    # Named on the start page, so patients know who will see their answers.
+    "CLINIC_NAME": "your clinic",
+    # How long sent answers are kept: told to patients on the start page, and what `purge` deletes after
+    # when run without --older-than. Seven years, a common US medical-records retention period.
+    "RETENTION_DAYS": 7 * 365,
     # Rules edits are noticed within this many seconds; the file is not re-read on every request.
     "RULES_RECHECK_SECONDS": 2.0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -55,6 +62,14 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = (_flag(app.config["SESSION_COOKIE_SECURE"]) if chosen
                                            else app.config["ENV"] != "development")
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["DRAFT_DAYS"]) * 24 * 3600
+    app.config["RETENTION_DAYS"] = _days(app.config["RETENTION_DAYS"], "SCREENING_RETENTION_DAYS")
+
+
+def _days(value: object, name: str) -> int:
+    number = whole_number(value.strip()) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ConfigError(f"screening: {name} must be a whole number of days, 1 or more, not {value!r}")
+    return number
 
 
 def _flag(value: object) -> bool:
@@ -66,11 +81,10 @@ def _flag(value: object) -> bool:
 def trust_proxies(app: Flask) -> None:
     """Behind PROXY_COUNT proxies, read the client's address and scheme from their headers (ProxyFix), so
     per-address limits and the audit trail see real addresses, not the proxy's."""
-    count = app.config["PROXY_COUNT"]
-    if isinstance(count, str) and count.strip().isascii() and count.strip().isdigit():
-        count = int(count)
+    typed = app.config["PROXY_COUNT"]
+    count = whole_number(typed.strip()) if isinstance(typed, str) else typed
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ConfigError(f"screening: SCREENING_PROXY_COUNT must be a whole number, 0 or more, not {count!r}")
+        raise ConfigError(f"screening: SCREENING_PROXY_COUNT must be a whole number, 0 or more, not {typed!r}")
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 

@@ -113,9 +113,12 @@ class Patient:
         self.client = client
 
     def start(self):
-        return self.client.post("/start")
+        """Start a new questionnaire; after a Send this is the confirmation page's button."""
+        return self.client.post("/start", data={"confirm": "yes"})
 
     def answer(self, slug: str, answers: dict[str, Any], query: str = ""):
+        """Open the step's page, as a browser does, then post the answers to it."""
+        self.client.get(f"/step/{slug}{query}")
         return self.client.post(f"/step/{slug}{query}", data=form_data(slug, answers))
 
     def complete(self, answers: dict[str, Any] | None = None):

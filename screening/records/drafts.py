@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def _hash(code: str) -> str:
 def create(db: Session, days: int) -> tuple[Draft, str]:
     code = new_code()
     now = utcnow()
-    draft = Draft(id=secrets.token_urlsafe(32), resume_hash=_hash(code), answers={},
+    draft = Draft(id=secrets.token_urlsafe(32), resume_hash=_hash(code), answers={}, presented=[],
                   created_at=now, updated_at=now, expires_at=now + timedelta(days=days))
     db.add(draft)
     db.commit()
@@ -68,6 +69,21 @@ def save(db: Session, draft: Draft, answers: dict[str, Any], days: int) -> None:
     draft.updated_at = now
     draft.expires_at = now + timedelta(days=days)
     db.commit()
+
+
+def mark_presented(db: Session, draft: Draft, question_ids: Iterable[str]) -> None:
+    """Remember that these questions have been on the patient's screen."""
+    seen = list(draft.presented or [])
+    new = [q for q in question_ids if q not in seen]
+    if new:
+        draft.presented = seen + new
+        db.commit()
+
+
+def code_hash(typed: str) -> str | None:
+    """The sha256 a resume code is kept as, or None if the text cannot be a code."""
+    code = normalise_code(typed)
+    return _hash(code) if code is not None else None
 
 
 def expires_on(draft: Draft) -> datetime:

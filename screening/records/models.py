@@ -25,6 +25,9 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Ids of the questions that have been on the patient's screen: one revealed but never shown is asked
+    # before the step is left, and a shown optional one left blank is a real "Not answered".
+    presented: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class RulesVersion(Base):
@@ -68,6 +71,10 @@ class Submission(Base):
     # Set once, by the clinician who marked it reviewed; the answers themselves never change.
     reviewed_by: Mapped[str | None] = mapped_column(String(254))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The draft's resume code (as its sha256) and how long it would have lasted: typed again after Send,
+    # it opens this summary, read-only, instead of saying the answers are lost.
+    resume_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    resume_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class StaffUser(Base):

@@ -6,7 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
-from screening.clock import utcnow
+from screening.clock import aware, utcnow
 from screening.records import codes
 from screening.records.models import Draft, RulesVersion, Submission
 from screening.rules.engine import evaluate
@@ -40,6 +40,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
         rules_sha256=ruleset.sha256, catalogue_version=questionnaire.version,
         highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
+        resume_hash=draft.resume_hash, resume_until=draft.expires_at,
     )
     db.add(submission)
     db.delete(draft)
@@ -63,6 +64,18 @@ def keep_rules_text(db: Session, ruleset: RuleSet) -> None:
 
 def by_reference(db: Session, reference: str) -> Submission | None:
     return db.scalar(select(Submission).where(Submission.reference == reference))
+
+
+def by_resume_hash(db: Session, resume_hash: str | None) -> Submission | None:
+    """The submission a resume code was sent as, whether or not the code has lapsed since."""
+    if resume_hash is None:
+        return None
+    return db.scalar(select(Submission).where(Submission.resume_hash == resume_hash))
+
+
+def resume_lapsed(submission: Submission) -> bool:
+    """Past the day its draft would have expired: the code no longer opens it."""
+    return submission.resume_until is None or aware(submission.resume_until) <= utcnow()
 
 
 def summary_of(submission: Submission) -> Summary:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Generic, Mapping, TypeVar
 
-from screening.wizard.fields import whole_number
+from screening.typed import whole_number
 
 T = TypeVar("T")
 MAX_PAGE = 1_000_000

@@ -15,12 +15,21 @@ from werkzeug.wrappers import Response
 from screening.records import database, drafts, limits, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.catalogue.types import Step
-from screening.records.models import Draft
+from screening.records.models import Draft, Submission
 from screening.rules.engine import evaluate
+from screening.wizard import check_answers
 from screening.wizard.fields import form_for
 
 bp = Blueprint("wizard", __name__)
 STEPS = Q.catalogue.steps
+
+
+def how_long(days: int) -> str:
+    """A retention period as a patient would say it: "7 years", "1 year", "90 days"."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def _days() -> int:
@@ -39,12 +48,21 @@ def _step_url(step: Step, returning: bool = False) -> str:
     return url_for("wizard.step", slug=step.slug, **({"return": "check"} if returning else {}))
 
 
-def _where_to_resume(answers: dict[str, Any]) -> str:
-    first = Q.first_incomplete(answers)
+def _where_to_resume(draft: Draft) -> str:
+    first = Q.first_incomplete(draft.answers, draft.presented)
     return _step_url(first) if first else url_for("wizard.check")
 
 
+def _sent() -> Submission | None:
+    """The questionnaire this browser sent, if it sent one."""
+    reference = session.get("submission")
+    return submissions.by_reference(database.session(), reference) if isinstance(reference, str) else None
+
+
 def _lost_session() -> Response:
+    # After Send every way back leads to the sent page, never to "start again".
+    if _sent() is not None:
+        return redirect(url_for("wizard.sent"), 303)
     flash("We could not find your answers in this browser. If you saved a resume code, enter it below; "
           "otherwise you can start again.", "info")
     return redirect(url_for("wizard.resume"), 303)
@@ -75,18 +93,35 @@ def _page(template: str, draft: Draft | None, status: int = 200, **context: Any)
 
 
 @bp.get("/")
-def start() -> tuple[str, int]:
-    return _page("start.html", None, draft_in_progress=_draft() is not None)
+def start() -> Response | tuple[str, int]:
+    draft = _draft()
+    if draft is None and _sent() is not None:
+        return redirect(url_for("wizard.sent"), 303)
+    clinic = current_app.config["CLINIC_NAME"]
+    return _page("start.html", None, draft_in_progress=draft is not None, clinic=clinic,
+                 clinic_sentence=clinic[:1].upper() + clinic[1:], draft_days=_days(),
+                 retention=how_long(int(current_app.config["RETENTION_DAYS"])))
 
 
 @bp.post("/start")
-def begin() -> Response:
+def begin() -> Response | tuple[str, int]:
     existing = _draft()
     if request.form.get("restart") != "yes" and existing is not None:
-        return redirect(_where_to_resume(existing.answers), 303)
+        return redirect(_where_to_resume(existing), 303)
+    if existing is None and _sent() is not None and request.form.get("confirm") != "yes":
+        # Only the confirmation page's own button starts again after Send; anything else changes nothing.
+        return _page("start_again.html", None, submission=_sent())
     draft, code = drafts.create(database.session(), _days())
     _switch_patient(draft=draft.id, resume_code=code)
     return redirect(_step_url(STEPS[0]), 303)
+
+
+@bp.get("/start-again")
+def start_again() -> Response | tuple[str, int]:
+    submission = _sent()
+    if submission is None:
+        return redirect(url_for("wizard.start"), 303)
+    return _page("start_again.html", None, submission=submission)
 
 
 @bp.route("/step/<slug>", methods=["GET", "POST"])
@@ -97,9 +132,9 @@ def step(slug: str) -> Response | tuple[str, int]:
     draft = _draft()
     if draft is None:
         return _lost_session()
-    saved = dict(draft.answers)
+    saved, presented = dict(draft.answers), set(draft.presented or [])
     returning = request.args.get("return") == "check"
-    first = Q.first_incomplete(saved)
+    first = Q.first_incomplete(saved, presented)
     if first is not None and STEPS.index(current) > STEPS.index(first):
         flash(f"Please answer the questions in “{first.title}” first.", "info")
         return redirect(_step_url(first, returning), 303)
@@ -107,13 +142,16 @@ def step(slug: str) -> Response | tuple[str, int]:
     if request.method == "GET":
         asked = Q.asked_in(current, saved)
         form = form_for(asked, data=saved)
-        new = [q for q in Q.missing_in(current, saved) if q.show_when] if any(q.id in saved for q in asked) else []
-        return _page("step.html", draft, step=current, form=form, questions=asked, new_questions=new,
-                     returning=returning, number=STEPS.index(current) + 1)
-
-    shown = {q.id for q in Q.asked_in(current, saved)}
+        # Questions an answer on this page has just revealed: the page was seen before, these were not on it.
+        seen_before = any(q.id in presented for q in asked)
+        new = [q for q in asked if q.id not in presented] if seen_before else []
+        return _step_page(draft, current, form, asked, 200, new_questions=new, returning=returning)
     merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions}}
+    # What the page showed: the questions its saved answers asked. One revealed by this post is not an error yet.
+    shown = {q.id for q in Q.asked_in(current, saved)}
     form = form_for(list(current.questions), formdata=request.form)
+    # A question answered in this post was on the screen, whether or not its page was fetched first.
+    presented |= {q.id for q in current.questions if q.id in request.form or f"{q.id}-unknown" in request.form}
     asked, errors = [], False
     for question in current.questions:
         if not Q.is_asked(question, merged):
@@ -130,19 +168,27 @@ def step(slug: str) -> Response | tuple[str, int]:
         if field.data not in (None, "", []):
             merged[question.id] = field.data
     if errors:
-        return _page("step.html", draft, 400, step=current, form=form, questions=asked, new_questions=[],
-                     returning=returning, number=STEPS.index(current) + 1)
+        return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning)
 
     answers = Q.prune(merged)
     drafts.save(database.session(), draft, answers, _days())
-    if Q.missing_in(current, answers):
+    drafts.mark_presented(database.session(), draft, presented)
+    if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
+        # An answer revealed questions, required or not: the patient sees them before leaving the page.
         return redirect(_step_url(current, returning) + "#new-questions", 303)
     if returning:
         # A change can open questions on a later page; ask those before going back to check answers.
-        first = Q.first_incomplete(answers)
+        first = Q.first_incomplete(answers, presented)
         return redirect(_step_url(first, True) if first else url_for("wizard.check"), 303)
     following = STEPS.index(current) + 1
     return redirect(_step_url(STEPS[following]) if following < len(STEPS) else url_for("wizard.check"), 303)
+
+
+def _step_page(draft: Draft, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:
+    """The step's page; every question on it counts as presented from now on."""
+    drafts.mark_presented(database.session(), draft, [q.id for q in asked])
+    return _page("step.html", draft, status, step=current, form=form, questions=asked,
+                 number=STEPS.index(current) + 1, **context)
 
 
 @bp.get("/check")
@@ -151,10 +197,9 @@ def check() -> Response | tuple[str, int]:
     if draft is None:
         return _lost_session()
     answers = Q.prune(draft.answers)
-    if Q.first_incomplete(answers):
-        return redirect(_where_to_resume(answers), 303)
-    sections = [(s, [(q, Q.display(q, answers), Q.is_asked(q, answers)) for q in s.questions]) for s in STEPS]
-    return _page("check.html", draft, sections=sections)
+    if Q.first_incomplete(answers, draft.presented):
+        return redirect(_where_to_resume(draft), 303)
+    return _page("check.html", draft, sections=check_answers.sections(Q, answers))
 
 
 @bp.post("/send")
@@ -162,9 +207,9 @@ def send() -> Response:
     draft = _draft()
     if draft is None:
         return _lost_session()
-    if Q.first_incomplete(Q.prune(draft.answers)):
+    if Q.first_incomplete(Q.prune(draft.answers), draft.presented):
         flash("Some questions still need an answer before you can send.", "info")
-        return redirect(_where_to_resume(draft.answers), 303)
+        return redirect(_where_to_resume(draft), 303)
     submission = submissions.submit(database.session(), draft, _rules())
     _switch_patient(submission=submission.reference)
     return redirect(url_for("wizard.summary"), 303)
@@ -172,12 +217,19 @@ def send() -> Response:
 
 @bp.get("/summary")
 def summary() -> Response | tuple[str, int]:
-    reference = session.get("submission")
-    submission = submissions.by_reference(database.session(), reference) if isinstance(reference, str) else None
+    submission = _sent()
     if submission is None:
         return _lost_session()
     result = submissions.summary_of(submission)
     return _page("summary.html", None, submission=submission, summary=result)
+
+
+@bp.get("/sent")
+def sent() -> Response | tuple[str, int]:
+    submission = _sent()
+    if submission is None:
+        return redirect(url_for("wizard.start"), 303)
+    return _page("sent.html", None, submission=submission)
 
 
 @bp.get("/saved")
@@ -185,7 +237,7 @@ def saved() -> Response | tuple[str, int]:
     draft = _draft()
     if draft is None:
         return _lost_session()
-    return _page("saved.html", draft, continue_url=_where_to_resume(draft.answers))
+    return _page("saved.html", draft, continue_url=_where_to_resume(draft))
 
 
 @bp.route("/resume", methods=["GET", "POST"])
@@ -198,18 +250,30 @@ def resume() -> Response | tuple[str, int]:
     if not tried.allowed:
         return _page("resume.html", None, 429, code=typed,
                      error="Too many codes have been tried from here. Please wait an hour and try again.")
-    draft, why = drafts.by_code(database.session(), typed)
+    db = database.session()
+    draft, why = drafts.by_code(db, typed)
+    if draft is None and why == "unknown":
+        sent_as = submissions.by_resume_hash(db, drafts.code_hash(typed))
+        if sent_as is not None and not submissions.resume_lapsed(sent_as):
+            # The code of a sent questionnaire opens its summary, read-only, never its answers for editing.
+            _switch_patient(submission=sent_as.reference)
+            return redirect(url_for("wizard.sent"), 303)
+        if sent_as is not None:
+            why = "sent_lapsed"
     if draft is None:
         message, status = _RESUME_ERRORS[why]
         return _page("resume.html", None, status, code=typed, error=message)
     _switch_patient(draft=draft.id, resume_code=drafts.normalise_code(typed))
     flash("Welcome back. Your answers have been loaded.", "success")
-    return redirect(_where_to_resume(draft.answers), 303)
+    return redirect(_where_to_resume(draft), 303)
 
 
 _RESUME_ERRORS = {
     "invalid": ("Enter your resume code: 12 letters and numbers, like 7KQ2-M9XD-4PRT", 400),
-    "unknown": ("We could not find answers for that code. Check it and try again, or start again.", 404),
+    "unknown": ("We could not find answers for that code. Check it and try again. Answers sent a long time ago "
+                "may have been deleted: your clinic can tell you.", 404),
+    "sent_lapsed": ("The answers saved with that code were sent to your clinic. The code no longer opens them "
+                    "here, but your clinic has them.", 410),
     "expired": ("Answers saved with that code have been deleted because they were not finished in time. "
                 "Please start again.", 410),
 }

@@ -8,6 +8,7 @@ once upgrades once.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,10 +79,11 @@ def build_release_before_migrations(url: str) -> None:
 
 
 def table_rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of the tables of the release before migrations, in the columns it had."""
     engine = create_engine(url)
     with engine.connect() as connection:
         rows = {table: [tuple(map(str, row)) for row in connection.exec_driver_sql(
-            f"SELECT * FROM {table} ORDER BY 1")] for table in TABLES_BEFORE}
+            f"SELECT {', '.join(ROWS[table][0])} FROM {table} ORDER BY 1")] for table in TABLES_BEFORE}
     engine.dispose()
     return rows
 
@@ -245,3 +247,17 @@ def cli(url: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
     env["SCREENING_DATABASE_URL"] = url
     return subprocess.run([sys.executable, "-m", "flask", "--app", "screening", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+def test_drafts_in_progress_count_their_answered_questions_as_presented(empty_url):
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0002")
+    migrate.upgrade(empty_url, "0003")
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        presented = connection.execute(text("SELECT presented FROM draft")).scalar_one()
+        kept = connection.execute(text("SELECT resume_hash, resume_until FROM submission ORDER BY id")).all()
+    engine.dispose()
+    presented = json.loads(presented) if isinstance(presented, str) else presented
+    assert sorted(presented) == ["age", "asthma"]
+    assert [tuple(row) for row in kept] == [(None, None), (None, None)]

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from screening.records import database, drafts, purge
-from screening.records.models import Draft, RulesVersion, Submission, utcnow
+from screening.clock import utcnow
+from screening.records.models import Draft, RulesVersion, Submission
 from screening.staff.audit import record
 from screening.records.models import AuditEvent
 
@@ -134,9 +135,12 @@ def test_purge_refuses_what_is_not_a_whole_number(app, runner, days):
     assert result.exit_code == 2 and "whole number of days, 1 or more" in result.output and purge_events(app) == []
 
 
-def test_purge_needs_a_retention_period(runner):
-    result = runner.invoke(args=["purge"])
-    assert result.exit_code == 2 and "--older-than" in result.output
+def test_purge_without_older_than_keeps_the_retention_patients_were_told(app, runner):
+    app.config["RETENTION_DAYS"] = 365
+    store(app, submitted_at=ago(400))
+    store(app, submitted_at=ago(300))
+    runner.invoke(args=["purge"])
+    assert len(references(app)) == 1 and "older_than_days=365" in purge_events(app)[-1].detail
 
 
 def test_plan_counts_only_what_is_strictly_older_than_the_cutoff(app):

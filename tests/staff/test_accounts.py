@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from screening.records import database
-from screening.records.models import utcnow
+from screening.clock import utcnow
 from screening.staff import accounts
 from screening.staff.accounts import AccountError, Outcome
 

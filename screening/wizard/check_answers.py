@@ -1,0 +1,34 @@
+"""The check-answers page: only the questions that were asked, by section, the answers that matter marked.
+
+An answer matters to the doctor unless it reports nothing ("No", "None of these", "Never"): every "Yes", every
+number, every "I don't know" and "Prefer not to say", every symptom and medicine ticked, every text typed.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screening.catalogue.types import Question, Step
+from screening.questionnaire import Questionnaire
+
+NOTHING_TO_REPORT = frozenset({"no", "none", "never"})
+
+
+@dataclass(frozen=True)
+class Row:
+    question: Question
+    answer: str
+    matters: bool
+
+
+def matters(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(item not in NOTHING_TO_REPORT for item in value)
+    return value not in NOTHING_TO_REPORT and value not in (None, "")
+
+
+def sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[tuple[Step, list[Row]]]:
+    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id)))
+                    for q in questionnaire.asked_in(step, answers)])
+            for step in questionnaire.catalogue.steps]
