@@ -6,7 +6,7 @@ import sys
 import click
 from flask import Flask
 
-from screening import commands, errors, headers, settings
+from screening import commands, errors, filters, headers, settings
 from screening.records import database, migrate
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     settings.trust_proxies(app)
     register_blueprints(app)
     headers.init_app(app)
+    filters.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     return app

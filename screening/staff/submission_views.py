@@ -6,7 +6,6 @@ Every view and print of a submission, and every change of its status, goes into 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import update
@@ -19,7 +18,6 @@ from screening.records.models import Submission
 from screening.staff.accounts import CLINICIAN
 from screening.staff.audit import record
 from screening.staff.auth import role_required
-from screening.clock import aware
 from screening.staff.views import bp
 from screening.records.submissions import by_reference
 
@@ -30,12 +28,6 @@ STATUS_LABELS = {"new": "New", "reviewed": "Reviewed"}
 @bp.app_template_filter("severity_label")
 def _severity_label(severity: str | None) -> str:
     return SEVERITY_LABELS.get(severity, str(severity))
-
-
-@bp.app_template_filter("utc")
-def _utc(moment: datetime | None) -> str:
-    """'2026-03-31 14:05' in UTC, whatever the database hands back (SQLite: naive; PostgreSQL: its time zone)."""
-    return aware(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @bp.app_template_filter("status_label")

@@ -1,2 +1,3 @@
-// Opens the print dialog on a staff page loaded with ?print=1 (the Print button); no inline script under the CSP.
+// Opens the print dialog on a page loaded with ?print=1 (a staff submission's Print button, the patient's summary
+// in its print layout); no inline script under the CSP.
 window.addEventListener("load", function () { window.print(); });

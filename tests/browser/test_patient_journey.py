@@ -34,7 +34,7 @@ BP_DIAGNOSED = "Have you been told you have high blood pressure (hypertension)?"
 JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
     ("about-you", "About you", [
         ("type", "How old are you?", "34"),
-        ("pick", "What sex were you registered at birth?", "Male"),
+        ("pick", "What sex were you assigned at birth?", "Male"),
         ("pick", "What would you like treatment for?", ["Depression", "Anxiety"]),
     ]),
     ("heart", "Heart and circulation", [
@@ -64,10 +64,10 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "Have you had ketamine or esketamine (Spravato) before?", ["No, never"]),
     ]),
     ("brain", "Brain and nerves", [
-        ("pick", "Have you ever had a seizure or fit, or been told you have epilepsy?", "No"),
+        ("pick", "Have you ever had a seizure, or been told you have epilepsy?", "No"),
         ("pick", "Have you ever had a serious head injury?", "No"),
         ("pick", "Have you been told you have raised pressure in your skull (raised intracranial pressure)?", "No"),
-        ("pick", "Have you ever had a brain tumour?", "No"),
+        ("pick", "Have you ever had a brain tumor?", "No"),
     ]),
     ("mental-health", "Mental health", [
         ("pick", "Have you ever had psychosis, or seen or heard things that other people could not "
@@ -79,12 +79,12 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
     ("breathing", "Breathing", [
         ("pick", "Have you been told you have COPD, emphysema or chronic bronchitis?", "No"),
         ("pick", "Do you have asthma?", "No"),
-        ("pick", "Have you been told you have sleep apnoea (your breathing stops while you sleep)?", "No"),
+        ("pick", "Have you been told you have sleep apnea (your breathing stops while you sleep)?", "No"),
     ]),
     ("bladder-kidneys", "Bladder and kidneys", [
         ("pick", "Have you been told you have interstitial cystitis, painful bladder syndrome or ulcerative "
                  "cystitis?", "No"),
-        ("pick", "Do you have trouble or pain passing urine, or need to go much more often than usual?", "No"),
+        ("pick", "Do you have trouble or pain when you pee (urinate), or need to go much more often than usual?", "No"),
         ("pick", "Have you been told you have kidney disease?", "No"),
     ]),
     ("other-health", "Other health conditions", [
@@ -302,7 +302,7 @@ def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, 
     expect(page).to_have_url(re.compile(r"/check$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending them")
     axe.check(page, "check answers")
-    rows = page.locator(".summary-row")
+    rows = page.locator(".check-row")
     expect(rows.filter(has_text=HEART_FOLLOW_UP[0])).to_contain_text(HEART_FOLLOW_UP[1])
     expect(rows.filter(has_text=SYSTOLIC)).to_contain_text("150 mmHg")
     expect(rows.filter(has_text=DIASTOLIC)).to_contain_text("95 mmHg")

@@ -55,7 +55,7 @@ def test_includes_names_the_ticked_answer_by_its_label():
 
 def test_includes_any_lists_the_labels():
     assert text({"question": "reactions", "includes any": ["ketamine", "anaesthetic"]}).endswith(
-        "(reactions) includes any of “Ketamine” or “An anaesthetic, used for surgery or a procedure”")
+        "(reactions) includes any of “Ketamine” or “An anesthetic, used for surgery or a procedure”")
 
 
 def test_is_dont_know_uses_the_questions_own_label_for_it():
@@ -133,7 +133,7 @@ def test_nested_groups_on_one_line_are_bracketed():
     ]})
     assert sentence(condition, CATALOGUE) == (
         "(Do you have asthma? (asthma) is “Yes”, or Have you been told you have COPD, emphysema or chronic "
-        "bronchitis? (copd) is “Yes”), and not (Have you been told you have sleep apnoea (your breathing stops "
+        "bronchitis? (copd) is “Yes”), and not (Have you been told you have sleep apnea (your breathing stops "
         "while you sleep)? (sleep_apnoea) is “Yes”)")
 
 

@@ -23,14 +23,14 @@ BRAIN_OTHER = _text(
     "worse. Tingling in the hands most mornings, and restless legs at night that keep me awake.")
 MEDICINES_OTHER = _text(
     "Sertraline 150 mg every morning, quetiapine 50 mg at night, pregabalin 75 mg twice a day, propranolol 40 mg "
-    "when anxious, omeprazole 20 mg, atorvastatin 40 mg, metformin 500 mg twice a day with meals, salbutamol "
-    "inhaler two puffs when needed, beclometasone inhaler twice a day, melatonin 3 mg, vitamin D 1000 units, "
+    "when anxious, omeprazole 20 mg, atorvastatin 40 mg, metformin 500 mg twice a day with food, albuterol "
+    "inhaler two puffs when needed, beclomethasone inhaler twice a day, melatonin 3 mg, vitamin D 1000 units, "
     "ibuprofen 400 mg for back pain a few times a week, and a combined contraceptive pill. I also take fish "
-    "oil, magnesium and a herbal sleep remedy from the health food shop, and sometimes antihistamines.")
+    "oil, magnesium and a herbal sleep remedy from the health food store, and sometimes antihistamines.")
 REACTION_DETAILS = _text(
-    "After an operation on my knee in 2018 I woke up confused and frightened, saw things that were not there "
-    "and was sick for most of the night. The anaesthetist said it might have been the ketamine they used for "
-    "pain. In 2021 I had a rash and swelling of my lips during a colonoscopy under sedation and was given an "
+    "After surgery on my knee in 2018 I woke up confused and frightened, saw things that were not there "
+    "and was sick for most of the night. The anesthesiologist said it might have been the ketamine they used for "
+    "pain. In 2021, I had a rash and swelling of my lips during a colonoscopy under sedation and was given an "
     "antihistamine. At my first esketamine session last year my blood pressure went very high and I felt I was "
     "floating above my body for two hours, which scared me a great deal and put me off going back.")
 

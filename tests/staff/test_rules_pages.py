@@ -9,6 +9,7 @@ import html
 import re
 import shutil
 import time
+from datetime import timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -59,8 +60,9 @@ def test_rules_page_shows_the_version_and_hash_in_force(rules_client, in_force):
 
 
 def test_rules_page_shows_when_the_rules_were_loaded(app, rules_client):
-    loaded_at = app.extensions["screening.rules"].loaded_at
-    assert f"Loaded {loaded_at:%Y-%m-%d %H:%M:%S} UTC" in page(rules_client.get("/staff/rules"))
+    loaded_at = app.extensions["screening.rules"].loaded_at.astimezone(timezone.utc)
+    when = f"{loaded_at:%B} {loaded_at.day}, {loaded_at.year}, {loaded_at.hour % 12 or 12}:{loaded_at:%M %p} UTC"
+    assert f"Loaded {when}" in page(rules_client.get("/staff/rules"))
 
 
 def test_rules_page_shows_the_file_path(app, rules_client):

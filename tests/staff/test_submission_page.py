@@ -4,6 +4,8 @@ Requirement (issue 3, Submissions): the topics by severity with the answers that
 grouped by section, with "Not asked" and "Prefer not to say" shown as such. The print test
 (test_print_pages.py) relies on LONGEST raising as many topics as any answers can.
 """
+import pytest
+
 from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
 from screening.catalogue.types import MULTI, NUMBER, TEXT
@@ -74,6 +76,24 @@ def test_no_topics_means_no_tiers(app):
     reference = store(app, HEALTHY)
     with app.app_context():
         assert build(by_reference(database.session(), reference)).tiers == ()
+
+
+@pytest.mark.parametrize("answers, in_topic, in_answers", [
+    # A withheld drug answer raises the topic, but "Never" drinking still scores 0 (issue 7: the topic once
+    # said the score could not be worked out while the answers showed it).
+    ({"alcohol_frequency": "never", "drugs_past_year": "prefer_not_to_say"}, "0", "0 points"),
+    ({"alcohol_frequency": "prefer_not_to_say"}, "Could not be worked out", "Could not be worked out"),
+    ({"alcohol_frequency": "monthly_or_less", "alcohol_typical": "prefer_not_to_say", "alcohol_six_or_more": "never"},
+     "Could not be worked out", "Could not be worked out"),
+])
+def test_the_audit_c_score_reads_the_same_in_the_topic_and_the_answers(app, answers, in_topic, in_answers):
+    reference = store(app, {**HEALTHY, **answers})
+    with app.app_context():
+        page = build(by_reference(database.session(), reference))
+    topic = next(v.topic for t in page.tiers for v in t.topics if v.topic.id == "substance-answers-private")
+    row = next(r for s in page.sections for r in s.rows if r.question_id == "audit_c_score")
+    assert f"AUDIT-C score (0 to 12): {in_topic}." in topic.clinician
+    assert row.answer == in_answers
 
 
 # -- LONGEST really is the longest ---------------------------------------------------------------------------

@@ -49,6 +49,14 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def set_times(app, reference, **times: datetime) -> None:
+    with app.app_context():
+        submission = database.session().scalar(select(Submission).where(Submission.reference == reference))
+        for name, value in times.items():
+            setattr(submission, name, value)
+        database.session().commit()
+
+
 # -- the list -----------------------------------------------------------------------------------------------
 
 def test_list_shows_newest_first(app, clinician):
@@ -58,10 +66,10 @@ def test_list_shows_newest_first(app, clinician):
 
 def test_list_row_shows_reference_time_severity_counts_and_status(app, clinician):
     reference = store(app, TYPICAL)  # raised blood pressure (discuss) and asthma (mention)
+    set_times(app, reference, submitted_at=datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc))
     html = clinician.get("/staff/submissions").get_data(as_text=True)
     row = visible_text(re.search(r"<tr>\s*<th scope=\"row\".*?</tr>", html, re.S).group(0)).split()
-    submitted = stored(app, reference).submitted_at.strftime("%Y-%m-%d %H:%M").split()
-    assert row == [reference, *submitted, "Discuss", "0", "1", "1", "New"]
+    assert row == [reference, *"Dec 3, 2026 2:05 PM UTC".split(), "Discuss", "0", "1", "1", "New"]
 
 
 def test_list_table_has_a_caption_and_scoped_headers(app, clinician):
@@ -149,11 +157,13 @@ def test_submission_page_needs_the_clinician_role(app, staff):
 
 def test_submission_page_shows_reference_times_and_rules_version_and_hash(app, clinician):
     reference = store(app, TYPICAL)
+    set_times(app, reference, started_at=datetime(2026, 12, 3, 0, 5, tzinfo=timezone.utc),
+              submitted_at=datetime(2026, 12, 3, 12, 40, tzinfo=timezone.utc))
     submission = stored(app, reference)
     html = clinician.get(f"/staff/submissions/{reference}").get_data(as_text=True)
     assert reference in html and submission.rules_version in html and submission.rules_sha256 in html
-    assert submission.submitted_at.strftime("%Y-%m-%d %H:%M") in html
-    assert submission.started_at.strftime("%Y-%m-%d %H:%M") in html
+    assert "<dt>Submitted</dt><dd>December 3, 2026, 12:40 PM UTC</dd>" in html
+    assert "<dt>Started</dt><dd>December 3, 2026, 12:05 AM UTC</dd>" in html
 
 
 def test_submission_page_shows_each_topic_with_clinician_text_source_and_because(app, clinician):

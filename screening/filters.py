@@ -1,0 +1,86 @@
+"""Template filters every page uses, the patient's and the staff's.
+
+Every date and time a page shows goes through one of the date filters, written the US way (the clinic is in
+the US); exports, date inputs and audit details keep their machine formats. Counts go through `plural`, and the
+crisis numbers through `crisis_links`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from screening.clock import aware
+
+FILTERS: dict[str, Callable] = {}
+
+
+def _filter(name: str) -> Callable[[Callable], Callable]:
+    def register(function: Callable) -> Callable:
+        FILTERS[name] = function
+        return function
+    return register
+
+
+def _in_utc(moment: date) -> date:
+    """A time in UTC, whatever the database hands back (SQLite: naive; PostgreSQL: its time zone)."""
+    return aware(moment).astimezone(timezone.utc) if isinstance(moment, datetime) else moment
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} UTC"
+
+
+@_filter("us_date")
+def _us_date(moment: date | None) -> str:
+    """'December 3, 2026'."""
+    if moment is None:
+        return ""
+    moment = _in_utc(moment)
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+@_filter("us_datetime")
+def _us_datetime(moment: datetime | None) -> str:
+    """'December 3, 2026, 2:05 PM UTC'."""
+    return f"{_us_date(moment)}, {_clock(_in_utc(moment))}" if moment else ""
+
+
+@_filter("us_datetime_short")
+def _us_datetime_short(moment: datetime | None) -> str:
+    """'Dec 3, 2026 2:05 PM UTC', for lists where every row has one."""
+    if moment is None:
+        return ""
+    moment = _in_utc(moment)
+    return f"{moment:%b} {moment.day}, {moment.year} {_clock(moment)}"
+
+
+@_filter("plural")
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 topic', '2 topics'; give `plural` for a word that does not just take an s."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+# "Call or text 988" first, so that its 988 is linked once, as both.
+_CRISIS_NUMBERS = re.compile(r"\b([Cc]all) or text 988\b|\b(911|988)\b")
+
+
+def _crisis_link(found: re.Match) -> str:
+    call, number = found.groups()
+    if call:
+        return f'{call} <a href="tel:988">988</a> or <a href="sms:988">text 988</a>'
+    text_too = ' (or <a href="sms:988">text 988</a>)' if number == "988" else ""
+    return f'<a href="tel:{number}">{number}</a>{text_too}'
+
+
+@_filter("crisis_links")
+def _crisis_links(text: str) -> Markup:
+    """The text, escaped, with 911 and 988 as links a phone calls at a tap, and 988 as one it texts too."""
+    return Markup(_CRISIS_NUMBERS.sub(_crisis_link, str(escape(text))))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)
