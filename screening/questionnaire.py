@@ -111,7 +111,7 @@ def display_value(question: Question, value: Any) -> str:
     if question.type == MULTI and isinstance(value, list):
         return "; ".join(question.choice_label(v) or str(v) for v in value)
     if question.type == NUMBER and question.unit and not isinstance(value, str):
-        return f"{value} {question.unit}"
+        return f"{value} {question.unit_of(value)}"
     if question.choices or question.unknown:
         return question.choice_label(value) or str(value)
     return str(value)
@@ -146,6 +146,8 @@ def answer_problem(question: Question, value: Any) -> str | None:
             return f"{exclusive[0]!r} cannot be given together with other answers to {question.id!r}"
         return None
     if question.type == TEXT:
+        if question.unknown and value == question.unknown.value:
+            return None
         if not isinstance(value, str):
             return f"{question.id!r} takes a text"
         if len(value) > question.max_length:

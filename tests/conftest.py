@@ -99,8 +99,8 @@ def form_data(step_slug: str, answers: dict[str, Any]) -> dict[str, Any]:
         if question.id not in answers:
             continue
         value = answers[question.id]
-        if question.type == NUMBER and question.unknown and value == question.unknown.value:
-            data[f"{question.id}-unknown"] = value
+        if question.unknown and value == question.unknown.value:
+            data[f"{question.unknown_with or question.id}-unknown"] = value
         elif question.type == MULTI:
             data[question.id] = list(value)
         else:

@@ -32,13 +32,19 @@ class Question:
     id: str
     label: str
     type: str
+    # A few words naming the question on the check-answers page, where a row must fit a phone's width.
+    short: str | None = None
     hint: str | None = None
     choices: tuple[Choice, ...] = ()
     min: int | None = None
     max: int | None = None
     unit: str | None = None
-    # For a number: the one non-numeric answer it accepts, e.g. "I don't know".
+    # For a number or a text: the one other answer it accepts, ticked in a box beside it ("I don't know",
+    # "I will bring a list to my appointment").
     unknown: Choice | None = None
+    # That box is the one under this other question, and answers both: one "I don't know my blood pressure"
+    # for the top and bottom numbers of one reading.
+    unknown_with: str | None = None
     show_when: dict[str, Any] | None = None
     required: bool = True
     max_length: int = 500
@@ -50,6 +56,10 @@ class Question:
 
     def choice(self, value: Any) -> Choice | None:
         return next((c for c in self.all_choices if c.value == value), None)
+
+    def unit_of(self, value: Any) -> str:
+        """The unit for this many: '1 point', '2 points' (units are named in the plural)."""
+        return self.unit.removesuffix("s") if self.unit and value == 1 else self.unit or ""
 
     def choice_label(self, value: Any) -> str | None:
         choice = self.choice(value)

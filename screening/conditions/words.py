@@ -119,7 +119,7 @@ def _either(items: Sequence[str], joiner: str = "or") -> str:
 
 def _number(question: Question | None, value: Any) -> str:
     text = f"{value:g}" if isinstance(value, float) else str(value)
-    return f"{text} {question.unit}" if question and question.unit else text
+    return f"{text} {question.unit_of(value)}" if question and question.unit else text
 
 
 def _specials(question: Question | None) -> list[str]:

@@ -302,7 +302,9 @@ def _answer_item(question: Question, answers: Mapping[str, Any], base: str) -> d
     elif question.type == TEXT:
         if not isinstance(value, str) or not value.strip():
             return None
-        item["answer"] = [{"valueString": value}]
+        # A text question's other answer ("I will bring a list") has no code in FHIR's text type: its words.
+        said = question.unknown.label if question.unknown and value == question.unknown.value else value
+        item["answer"] = [{"valueString": said}]
     else:
         values = value if isinstance(value, list) else [value]
         item["answer"] = [{"valueCoding": _coding(question, str(v), base)} for v in values]

@@ -49,7 +49,7 @@ class ExclusiveChoice:
     def __call__(self, form: Form, field: Field) -> None:
         alone = [self.question.choice(v) for v in field.data if self.question.choice(v).exclusive]
         if alone and len(field.data) > 1:
-            raise ValidationError(f"Select “{alone[0].label}” on its own, or untick it, for “{self.question.label}”")
+            raise ValidationError(f"Select “{alone[0].label}” on its own, or uncheck it, for “{self.question.label}”")
 
 
 class InRange:
@@ -60,7 +60,7 @@ class InRange:
         q = self.question
         if field.unknown_ticked:
             if field.raw:
-                raise StopValidation(f"Either enter a number or tick “{q.unknown.label}” for “{q.label}”, not both")
+                raise StopValidation(f"Either enter a number or check “{q.unknown.label}” for “{q.label}”, not both")
             return
         number = whole_number(field.raw)
         if number is None:
@@ -70,18 +70,22 @@ class InRange:
 
 
 class NumberOrUnknownField(Field):
-    """A whole number, or the question's one non-numeric answer ticked in a checkbox beside it."""
+    """A whole number, or the question's one non-numeric answer ticked in a checkbox beside it (or beside
+    the question it shares that box with)."""
 
-    def __init__(self, *args: Any, unknown_value: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, unknown_value: str | None = None, unknown_name: str | None = None,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.unknown_value = unknown_value
+        self.unknown_name = unknown_name
         self.raw = ""
         self.unknown_ticked = False
 
     def process(self, formdata, data=None, extra_filters=None):  # type: ignore[override]
         super().process(formdata, data, extra_filters)
         if formdata is not None:
-            self.unknown_ticked = bool(self.unknown_value) and formdata.get(self.name + "-unknown") == self.unknown_value
+            box = self.unknown_name or f"{self.name}-unknown"
+            self.unknown_ticked = bool(self.unknown_value) and formdata.get(box) == self.unknown_value
         elif data is not None and data is not unset_value:
             self.unknown_ticked = data == self.unknown_value
             self.raw = "" if self.unknown_ticked else str(data)
@@ -95,6 +99,39 @@ class NumberOrUnknownField(Field):
 
     def _value(self) -> str:
         return self.raw
+
+
+class TextOrUnknownField(TextAreaField):
+    """A text, or the question's other answer ticked in a checkbox under it."""
+
+    def __init__(self, *args: Any, unknown_value: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.unknown_value = unknown_value
+        self.unknown_ticked = False
+
+    def process(self, formdata, data=None, extra_filters=None):  # type: ignore[override]
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.unknown_ticked = formdata.get(f"{self.name}-unknown") == self.unknown_value
+        elif data == self.unknown_value:
+            self.unknown_ticked, self.data = True, ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = valuelist[0].strip() if valuelist else ""
+
+    def post_validate(self, form: Form, validation_stopped: bool) -> None:
+        if not validation_stopped and not self.errors and self.unknown_ticked:
+            self.data = self.unknown_value
+
+
+class TextOrUnknown:
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: TextOrUnknownField) -> None:
+        q = self.question
+        if field.unknown_ticked and field.data:
+            raise StopValidation(f"Either write “{q.label}” or check “{q.unknown.label}”, not both")
 
 
 class ChoiceField(RadioField):
@@ -124,10 +161,15 @@ def field_for(question: Question) -> Field:
                                 validators=[Answered(f"Select at least one answer to “{label}”"),
                                             KnownChoices(question), ExclusiveChoice(question)])
     if question.type == NUMBER:
-        unknown = f", or tick “{question.unknown.label}”" if question.unknown else ""
+        unknown = f", or check “{question.unknown.label}”" if question.unknown else ""
         return NumberOrUnknownField(label, unknown_value=question.unknown.value if question.unknown else None,
+                                    unknown_name=f"{question.unknown_with}-unknown" if question.unknown_with else None,
                                     validators=[Answered(f"Enter “{label}” in {question.unit}{unknown}"),
                                                 InRange(question)])
+    if question.unknown:
+        return TextOrUnknownField(label, unknown_value=question.unknown.value,
+                                  validators=[Answered(f"Write “{label}”, or check “{question.unknown.label}”"),
+                                              TextOrUnknown(question), _MaxLength(question)])
     return TextAreaField(label, filters=[lambda s: s.strip() if isinstance(s, str) else s],
                          validators=[_MaxLength(question)])
 

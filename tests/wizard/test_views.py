@@ -168,14 +168,14 @@ def test_number_and_dont_know_together_is_an_error(patient):
     patient.start()
     patient.answer("about-you", HEALTHY)
     patient.answer("heart", HEALTHY)
-    data = {"bp_diagnosed": "no", "bp_systolic": "150", "bp_systolic-unknown": "dont_know", "bp_diastolic": "90",
+    data = {"bp_diagnosed": "no", "bp_systolic": "150", "bp_diastolic-unknown": "dont_know", "bp_diastolic": "90",
             "symptoms_now": "none"}
     assert "not both" in text(patient.client.post("/step/blood-pressure", data=data))
 
 
 def test_dont_know_is_kept_as_dont_know(app, patient):
-    patient.complete({"bp_systolic": "dont_know"})
-    assert draft_answers(app)["bp_systolic"] == "dont_know"
+    patient.complete({"bp_systolic": "dont_know", "bp_diastolic": "dont_know"})
+    assert draft_answers(app)["bp_systolic"] == draft_answers(app)["bp_diastolic"] == "dont_know"
 
 
 def test_unknown_choice_value_is_refused(patient):
@@ -379,9 +379,9 @@ def test_session_cookie_holds_no_answers(app, patient):
     # Decoded with the app's own serializer, so a change of cookie format cannot make this pass by accident.
     cookie = patient.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     stored = app.session_interface.get_signing_serializer(app).loads(cookie)
-    raw = repr(stored).encode()
-    assert set(stored) <= {"draft", "resume_code", "_permanent", "csrf_token", "_flashes"} and \
-        b"87" not in raw and b"male" not in raw
+    assert set(stored) <= {"draft", "resume_code", "_permanent", "csrf_token", "_flashes"}
+    # Compared value by value: a random token may well contain the characters "87".
+    assert not {87, "87", "male"} & {v for v in stored.values() if isinstance(v, (int, str))}
 
 
 # -- bad input ---------------------------------------------------------------------------------
