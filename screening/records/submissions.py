@@ -1,7 +1,7 @@
 """Turning a finished draft into a stored submission with its summary."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,12 @@ def new_reference(db: Session) -> str:
             return reference
 
 
-def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionnaire = QUESTIONNAIRE) -> Submission:
-    """Store the answers as asked (hidden branches dropped), their summary and the rules that made it."""
+def submit(db: Session, draft: Draft, ruleset: RuleSet,
+           questionnaire: Questionnaire = QUESTIONNAIRE) -> Submission | None:
+    """Store the answers as asked (hidden branches dropped), their summary and the rules that made it.
+
+    None when the draft is gone by then and no submission was made from it (purged in between).
+    """
     answers = questionnaire.prune(draft.answers)
     summary = evaluate(ruleset, answers, questionnaire)
     keep_rules_text(db, ruleset)
@@ -42,8 +46,12 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet, questionnaire: Questionn
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
         resume_hash=draft.resume_hash, resume_until=draft.expires_at,
     )
+    # Send pressed twice: only the request that deletes the draft stores a submission; the other finds that one.
+    resume_hash = draft.resume_hash  # read before a rollback expires the draft that is gone
+    if not db.execute(delete(Draft).where(Draft.id == draft.id)).rowcount:
+        db.rollback()
+        return by_resume_hash(db, resume_hash)
     db.add(submission)
-    db.delete(draft)
     db.commit()
     return submission
 

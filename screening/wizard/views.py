@@ -211,6 +211,8 @@ def send() -> Response:
         flash("Some questions still need an answer before you can send.", "info")
         return redirect(_where_to_resume(draft), 303)
     submission = submissions.submit(database.session(), draft, _rules())
+    if submission is None:
+        return _lost_session()
     _switch_patient(submission=submission.reference)
     return redirect(url_for("wizard.summary"), 303)
 
@@ -255,8 +257,12 @@ def resume() -> Response | tuple[str, int]:
     if draft is None and why == "unknown":
         sent_as = submissions.by_resume_hash(db, drafts.code_hash(typed))
         if sent_as is not None and not submissions.resume_lapsed(sent_as):
-            # The code of a sent questionnaire opens its summary, read-only, never its answers for editing.
-            _switch_patient(submission=sent_as.reference)
+            # The code of a sent questionnaire opens its summary, read-only, never its answers for editing; a
+            # questionnaire in progress in this browser stays where it is.
+            if _draft() is None:
+                _switch_patient(submission=sent_as.reference)
+            else:
+                session["submission"] = sent_as.reference
             return redirect(url_for("wizard.sent"), 303)
         if sent_as is not None:
             why = "sent_lapsed"

@@ -124,3 +124,27 @@ def test_the_resume_code_of_a_purged_questionnaire_says_it_may_have_been_deleted
     runner.invoke(args=["purge", "--older-than", "365"])
     _, response = resumed(app, code)
     assert response.status_code == 404 and "may have been deleted" in text(response)
+
+
+def test_send_pressed_twice_at_once_stores_one_submission_and_both_get_it(app, patient):
+    from screening.records import submissions
+
+    patient.complete()
+    with app.app_context():
+        first_db, second_db = app.extensions["screening.sessionmaker"](), app.extensions["screening.sessionmaker"]()
+        rules = app.extensions["screening.rules"].current
+        # Both requests have read the draft before either stores anything.
+        first_draft, second_draft = first_db.scalars(select(Draft)).one(), second_db.scalars(select(Draft)).one()
+        first = submissions.submit(first_db, first_draft, rules)
+        second = submissions.submit(second_db, second_draft, rules)
+        assert second is not None and second.reference == first.reference
+        first_db.close()
+        second_db.close()
+    assert count(app, Submission) == 1
+
+
+def test_a_sent_code_typed_beside_a_questionnaire_in_progress_keeps_it(app, patient):
+    code = sent(patient)
+    patient.start()  # a second questionnaire, in progress in the same browser
+    assert patient.client.post("/resume", data={"code": code}).location == "/sent"
+    assert patient.client.get("/step/about-you").status_code == 200
