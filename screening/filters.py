@@ -34,28 +34,31 @@ def _clock(moment: datetime) -> str:
     return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} UTC"
 
 
-@_filter("us_date")
-def _us_date(moment: date | None) -> str:
-    """'December 3, 2026'."""
+def _written(moment: date | None, month: str, clock_joiner: str | None) -> str:
+    """The date in UTC with the month as `month` formats it, then the time after `clock_joiner` if given."""
     if moment is None:
         return ""
     moment = _in_utc(moment)
-    return f"{moment:%B} {moment.day}, {moment.year}"
+    day = f"{moment:{month}} {moment.day}, {moment.year}"
+    return day if clock_joiner is None else f"{day}{clock_joiner}{_clock(moment)}"
+
+
+@_filter("us_date")
+def _us_date(moment: date | None) -> str:
+    """'December 3, 2026'."""
+    return _written(moment, "%B", None)
 
 
 @_filter("us_datetime")
 def _us_datetime(moment: datetime | None) -> str:
     """'December 3, 2026, 2:05 PM UTC'."""
-    return f"{_us_date(moment)}, {_clock(_in_utc(moment))}" if moment else ""
+    return _written(moment, "%B", ", ")
 
 
 @_filter("us_datetime_short")
 def _us_datetime_short(moment: datetime | None) -> str:
     """'Dec 3, 2026 2:05 PM UTC', for lists where every row has one."""
-    if moment is None:
-        return ""
-    moment = _in_utc(moment)
-    return f"{moment:%b} {moment.day}, {moment.year} {_clock(moment)}"
+    return _written(moment, "%b", " ")
 
 
 @_filter("plural")

@@ -63,8 +63,11 @@ def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
     return draft, "ok"
 
 
-def save(db: Session, draft: Draft, answers: dict[str, Any], days: int) -> None:
+def save(db: Session, draft: Draft, answers: dict[str, Any], days: int, presented: Iterable[str] = ()) -> None:
+    """Keep the answers, and the questions that have now been on the screen, in one commit."""
     now = utcnow()
+    seen = list(draft.presented or [])
+    draft.presented = seen + [q for q in presented if q not in seen]
     draft.answers = dict(answers)
     draft.updated_at = now
     draft.expires_at = now + timedelta(days=days)

@@ -171,8 +171,7 @@ def step(slug: str) -> Response | tuple[str, int]:
         return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning)
 
     answers = Q.prune(merged)
-    drafts.save(database.session(), draft, answers, _days())
-    drafts.mark_presented(database.session(), draft, presented)
+    drafts.save(database.session(), draft, answers, _days(), presented)
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
         # An answer revealed questions, required or not: the patient sees them before leaving the page.
         return redirect(_step_url(current, returning) + "#new-questions", 303)

@@ -35,7 +35,7 @@ def test_each_change_link_goes_to_its_question(patient):
     assert 'href="/step/heart?return=check#question-heart_attack"' in html
 
 
-def test_a_section_with_nothing_asked_has_no_heading():
+def test_a_section_lists_only_the_questions_asked_in_it():
     assert all(rows for _, rows in sections(Q, HEALTHY))  # every step asks something of everyone today
     answers = {"sex_at_birth": "male"}
     about_you = sections(Q, answers)[0][1]
