@@ -4,7 +4,7 @@ SQLite hands back naive datetimes; everything the app stores is UTC, so a naive 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 
 def utcnow() -> datetime:
@@ -18,3 +18,8 @@ def aware(moment: datetime | None) -> datetime | None:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC to the second, as the exports write times."""
     return aware(moment).astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def utc_day(moment: datetime) -> date:
+    """The day, in UTC, of a time: a submission's age is worked out as of the day it was sent."""
+    return aware(moment).astimezone(timezone.utc).date()

@@ -7,10 +7,13 @@ imports Flask: the wizard, the rules engine and the exports all read answers thr
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any, Mapping
 
 from screening.catalogue import CATALOGUE, version_of
-from screening.catalogue.types import DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
+from screening.catalogue.formats import parse_iso, text_problem, us_date, years_between
+from screening.catalogue.types import DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
+from screening.clock import utcnow
 from screening.conditions.language import Condition, compile_condition
 
 NOT_ASKED = "Not asked"
@@ -76,10 +79,16 @@ class Questionnaire:
         return next((s for s in self.catalogue.steps if self.missing_in(s, answers)
                      or (presented is not None and self.unseen_in(s, answers, presented))), None)
 
-    def with_scores(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        """The pruned answers plus every score that can be worked out from them."""
+    def with_scores(self, answers: Mapping[str, Any], as_of: date | None = None) -> dict[str, Any]:
+        """The pruned answers plus every score that can be worked out from them; an age as of `as_of`, the
+        day the answers were sent (today when not given)."""
         result = self.prune(answers)
         for score in self.catalogue.scores:
+            if score.age_from:
+                age = _age(answers, score, as_of or utcnow().date())
+                if age is not None:
+                    result[score.id] = age
+                continue
             total: int | None = 0
             for question_id, points in score.points:
                 question = self.catalogue[question_id]
@@ -99,10 +108,20 @@ class Questionnaire:
     def display(self, question: Question, answers: Mapping[str, Any]) -> str:
         """The answer as the patient would read it back."""
         if question.id not in answers:
-            if question.points:
+            if question.worked_out_from:
                 return "Could not be worked out"
             return NOT_ANSWERED if self.is_asked(question, answers) else NOT_ASKED
         return display_value(question, answers[question.id])
+
+
+def _age(answers: Mapping[str, Any], score: Question, as_of: date) -> int | None:
+    """Years from the date of birth to `as_of`. Without a date of birth, an age given as such: a rules example
+    written as "age: 16" stays true as the years pass, and a submission from before dates of birth keeps its age."""
+    born = parse_iso(answers.get(score.age_from))
+    if born is not None:
+        return years_between(born, as_of) if born <= as_of else None
+    given = answers.get(score.id)
+    return given if answer_problem(score, given) is None else None
 
 
 def display_value(question: Question, value: Any) -> str:
@@ -112,6 +131,8 @@ def display_value(question: Question, value: Any) -> str:
         return "; ".join(question.choice_label(v) or str(v) for v in value)
     if question.type == NUMBER and question.unit and not isinstance(value, str):
         return f"{value} {question.unit_of(value)}"
+    if question.type == DATE and (day := parse_iso(value)) is not None:
+        return us_date(day)
     if question.choices or question.unknown:
         return question.choice_label(value) or str(value)
     return str(value)
@@ -122,9 +143,18 @@ QUESTIONNAIRE = Questionnaire()
 
 def answer_problem(question: Question, value: Any) -> str | None:
     """Why value cannot be an answer to question, or None when it can."""
+    if question.age_from:
+        if isinstance(value, bool) or not isinstance(value, int) or not question.min <= value <= question.max:
+            return f"{question.id!r} takes a whole number of years from {question.min} to {question.max}, " \
+                   f"or give {question.age_from!r} instead"
+        return None
     if question.points:
         parts = ", ".join(repr(q) for q, _ in question.points)
         return f"{question.id!r} is worked out from {parts}: give those answers instead"
+    if question.type == DATE:
+        if parse_iso(value) is None:
+            return f"{question.id!r} takes a date written YYYY-MM-DD, like 1990-04-27, not {value!r}"
+        return None
     allowed = ", ".join(repr(v) for v in question.values)
     if question.type == NUMBER:
         if question.unknown and value == question.unknown.value:
@@ -152,7 +182,8 @@ def answer_problem(question: Question, value: Any) -> str | None:
             return f"{question.id!r} takes a text"
         if len(value) > question.max_length:
             return f"{question.id!r} takes at most {question.max_length} characters"
-        return None
+        problem = text_problem(question.format, value) if question.format else None
+        return f"{question.id!r} {problem}" if problem else None
     if value not in question.values or not isinstance(value, str):
         return f"{question.id!r} has no answer {value!r} (its answers: {allowed})"
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from werkzeug.security import generate_password_hash
 from screening import create_app
 from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
-from screening.catalogue.types import MULTI, NUMBER
+from screening.catalogue.types import DATE, MULTI, NUMBER
+from screening.clock import utcnow
 from screening.records.models import StaffUser
 from screening.records import migrate
 
@@ -23,9 +25,19 @@ pytest_plugins = ["tests.postgres", "tests.live"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
+def born_years_ago(years: int, days: int = 30) -> str:
+    """A date of birth that makes someone `years` old today (their birthday `days` ago), as YYYY-MM-DD."""
+    today = utcnow().date() - timedelta(days=days)
+    try:
+        return today.replace(year=today.year - years).isoformat()
+    except ValueError:  # February 29
+        return (today - timedelta(days=1)).replace(year=today.year - years).isoformat()
+
+
 # A patient with nothing to report: every question answered, every follow-up hidden.
 HEALTHY = {
-    "age": 40, "sex_at_birth": "male", "treatment_for": ["depression"],
+    "first_name": "Sam", "last_name": "Rivera", "date_of_birth": born_years_ago(40),
+    "sex_at_birth": "male", "treatment_for": ["depression"],
     "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no", "heart_other": "no",
     "irregular_heartbeat": "no", "aneurysm_avm": "no", "brain_bleed": "no", "stroke_tia": "no",
     "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "bp_when": "within_month", "symptoms_now": ["none"],
@@ -103,6 +115,10 @@ def form_data(step_slug: str, answers: dict[str, Any]) -> dict[str, Any]:
             data[f"{question.unknown_with or question.id}-unknown"] = value
         elif question.type == MULTI:
             data[question.id] = list(value)
+        elif question.type == DATE:
+            born = date.fromisoformat(value)
+            data.update({f"{question.id}-month": str(born.month), f"{question.id}-day": str(born.day),
+                         f"{question.id}-year": str(born.year)})
         else:
             data[question.id] = str(value)
     return data

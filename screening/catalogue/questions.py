@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from screening.catalogue.formats import FORMATS
 from screening.catalogue.types import (
     CHOICE,
+    DATE,
     DONT_KNOW,
     MULTI,
     NUMBER,
@@ -63,6 +65,13 @@ def text(id: str, label: str, *, short: str, hint: str | None = None, unknown: C
                     required=unknown is not None)
 
 
+def identity(id: str, label: str, format: str, *, short: str, autocomplete: str, hint: str | None = None,
+             required: bool = True) -> Question:
+    """Who the patient is: a one-line text the clinic uses to find and label the answers."""
+    return Question(id, label, TEXT, short=short, hint=hint, required=required, identity=True, format=format,
+                    autocomplete=autocomplete, max_length=FORMATS[format].max_length)
+
+
 NONE_OF_THESE = Choice("none", "None of these", exclusive=True)
 DK_ONLY = Choice(DONT_KNOW, "I don't know", exclusive=True)
 PNTS_ONLY = Choice(PREFER_NOT, "Prefer not to say", exclusive=True)
@@ -75,9 +84,23 @@ RECENT = (
 )
 
 STEPS = (
+    # Two identifiers on every clinical document (name and date of birth) and a way to match the clinic's
+    # record; the GOV.UK names and dates-of-birth patterns. Age is worked out from the date of birth (AGE).
+    Step("your_details", "Your details", (
+        identity("first_name", "First name", "name", autocomplete="given-name", short="First name"),
+        identity("last_name", "Last name", "name", autocomplete="family-name", short="Last name"),
+        Question("date_of_birth", "What is your date of birth?", DATE, short="Date of birth", identity=True,
+                 hint="For example, 4 27 1990. Your age is worked out from it.", error="your date of birth"),
+        identity("record_number", "Your clinic record number (optional)", "record_number",
+                 autocomplete="off", required=False, short="Clinic record number",
+                 hint="It may be on a letter or card from the clinic. Leave it blank if you do not know it."),
+        identity("phone", "Phone number (optional)", "phone", autocomplete="tel", required=False,
+                 short="Phone number", hint="So the clinic can call you about your answers."),
+        identity("email", "Email address (optional)", "email", autocomplete="email", required=False,
+                 short="Email address", hint="So the clinic can write to you about your answers."),
+    ), intro="The clinic uses these to find your answers and to know they are yours. Only the clinic's "
+             "doctors and nurses see them."),
     Step("about_you", "About you", (
-        number("age", "How old are you?", 12, 120, "years", hint="In whole years, for example 34.",
-               short="Age"),
         one("sex_at_birth", "What sex were you assigned at birth?",
             Choice("female", "Female"), Choice("male", "Male"),
             Choice("intersex", "Intersex, or a variation in sex characteristics"), PNTS,
@@ -342,4 +365,8 @@ AUDIT_C = Question(
     ),
 )
 
-SCORES = (AUDIT_C,)
+# Worked out on the day the answers are sent (before that, today), so a rule about age sees the age then.
+AGE = Question("age", "Age, worked out from the date of birth", NUMBER, min=0, max=130, unit="years",
+               age_from="date_of_birth", short="Age")
+
+SCORES = (AGE, AUDIT_C)

@@ -16,7 +16,9 @@ CHOICE = "choice"
 MULTI = "multi"
 NUMBER = "number"
 TEXT = "text"
-TYPES = (CHOICE, MULTI, NUMBER, TEXT)
+# A calendar date, kept as "YYYY-MM-DD" and asked in three boxes: month, day, year.
+DATE = "date"
+TYPES = (CHOICE, MULTI, NUMBER, TEXT, DATE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,20 @@ class Question:
     step: str = ""
     # For a score worked out from other answers, not asked: (question id, points per answer) pairs.
     points: tuple[tuple[str, dict[str, int]], ...] = ()
+    # For an age worked out from a date of birth, not asked: that question's id.
+    age_from: str | None = None
+    # Who the patient is (name, date of birth, record number, contact): shown to clinicians only, kept in the
+    # submission's identity columns too, exported as the FHIR subject, never in a log line.
+    identity: bool = False
+    # A single-line text with its own check: one of the names in screening.catalogue.formats.FORMATS.
+    format: str | None = None
+    # The browser's autofill name for the box (given-name, family-name, tel, email).
+    autocomplete: str | None = None
+
+    @property
+    def worked_out_from(self) -> tuple[str, ...]:
+        """The questions a value worked out from other answers is made from; empty for a question asked."""
+        return tuple(q for q, _ in self.points) + ((self.age_from,) if self.age_from else ())
 
     def choice(self, value: Any) -> Choice | None:
         return next((c for c in self.all_choices if c.value == value), None)

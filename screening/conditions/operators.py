@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from screening.catalogue.types import CHOICE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, SPECIAL_VALUES, TEXT
+from screening.catalogue.types import CHOICE, DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, SPECIAL_VALUES, TEXT
 
 AT_LEAST = "at least"
 ABOVE = "above"
@@ -107,6 +107,6 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator(INCLUDES_ANY, (MULTI,), ANSWER_LIST,
              lambda answer, values: isinstance(answer, list) and any(v in answer for v in values),
              "includes any of", "includes any of {}", Fhir("=", FHIR_CODING, "any")),
-    Operator(IS, (CHOICE, MULTI, NUMBER, TEXT), STATE, lambda answer, state: STATE_TESTS[state](answer),
+    Operator(IS, (CHOICE, MULTI, NUMBER, TEXT, DATE), STATE, lambda answer, state: STATE_TESTS[state](answer),
              "is", "{}", None),
 )}

@@ -3,11 +3,11 @@ and the audit trail. The schema's history is in screening/records/migrations; a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from screening.clock import aware, utcnow
 
@@ -28,6 +28,9 @@ class Draft(Base):
     # Ids of the questions that have been on the patient's screen: one revealed but never shown is asked
     # before the step is left, and a shown optional one left blank is a real "Not answered".
     presented: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Opened from a clinic's invitation: its name and date of birth are filled in and cannot be changed.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL", name="fk_draft_invitation"), index=True)
 
 
 class RulesVersion(Base):
@@ -51,6 +54,8 @@ class Submission(Base):
         Index("ix_submission_status_submitted", "status", "submitted_at", "id"),
         Index("ix_submission_severity_submitted", "highest_severity", "submitted_at", "id"),
         Index("ix_submission_status_severity_submitted", "status", "highest_severity", "submitted_at", "id"),
+        Index("ix_submission_birth_submitted", "date_of_birth", "submitted_at", "id"),
+        Index("ix_submission_record_submitted", "record_number", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,6 +80,61 @@ class Submission(Base):
     # it opens this summary, read-only, instead of saying the answers are lost.
     resume_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     resume_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who the patient is, copied from the identity answers when sent, for the list and its search. None on a
+    # submission made before identity was asked: pages show "Not recorded".
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    record_number: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL", name="fk_submission_invitation"), index=True)
+    name_keys: Mapped[list["NameKey"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class NameKey(Base):
+    """One word of a submission's patient name, folded (lower case, accents dropped), for the staff search.
+
+    "Ana María Díaz-López" is kept as ana, maria, diaz, lopez: a search for any start of any of them finds it,
+    through the (key, submission_id) index. Made with the submission, deleted with it.
+    """
+
+    __tablename__ = "name_key"
+    __table_args__ = (Index("ix_name_key_key_submission", "key", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+
+
+class Invitation(Base):
+    """A personal link a clinic sends one patient. The link's token is kept only as its sha256.
+
+    Opening it asks for the date of birth; then the questionnaire starts with the name and date of birth
+    filled in, and the submission made is tied to it. A new link for the same patient replaces the old one.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    record_number: Mapped[str | None] = mapped_column(String(30))
+    appointment_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_by: Mapped[str | None] = mapped_column(String(254))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submission_reference: Mapped[str | None] = mapped_column(String(20))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "revoked" by staff, or "replaced" by a new link for the same patient.
+    revoked_reason: Mapped[str | None] = mapped_column(String(10))
+    # The questionnaire in progress from this link: opening the link again carries on with it.
+    draft_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class StaffUser(Base):

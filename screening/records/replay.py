@@ -24,6 +24,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from screening.clock import utc_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
@@ -160,13 +161,13 @@ def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verif
         report.compared += 1
         report.made_with[version] += 1
         if new is not None:
-            changes = compare(topics, evaluate(new, answers, questionnaire).topics)
+            changes = compare(topics, evaluate(new, answers, questionnaire, as_of=utc_day(submitted_at)).topics)
             if changes:
                 report.changed.append(Changed(reference, submitted_at, version, changes))
                 for change in changes:
                     report.totals.setdefault(change.rule_id, RuleTotals()).add(change)
         if verify:
-            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire)
+            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire, utc_day(submitted_at))
     return report
 
 
@@ -191,14 +192,15 @@ def _own_rules(db: Session, where: list, questionnaire: Questionnaire) -> dict[s
 
 
 def _verify_one(report: Report, own: dict[str, RuleSet | Unverifiable], reference: str, answers: dict,
-                topics: list[dict[str, Any]], version: str, sha: str, questionnaire: Questionnaire) -> None:
+                topics: list[dict[str, Any]], version: str, sha: str, questionnaire: Questionnaire,
+                sent_on: date) -> None:
     ruleset = own.get(sha)
     if not isinstance(ruleset, RuleSet):
         known = ruleset or Unverifiable(version, sha, "its rules text is not stored", 0)
         seen = report.unverifiable.get(sha, known)
         report.unverifiable[sha] = Unverifiable(seen.label, seen.sha256, seen.reason, seen.submissions + 1)
         return
-    remade = _plain([t.as_dict() for t in evaluate(ruleset, answers, questionnaire).topics])
+    remade = _plain([t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=sent_on).topics])
     stored = _plain(topics)
     report.verified += 1
     if remade != stored:

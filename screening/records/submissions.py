@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.clock import aware, utcnow
+from screening.catalogue.formats import parse_iso
 from screening.records import codes
-from screening.records.models import Draft, RulesVersion, Submission
+from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
+from screening.records.names import keys_of
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 
@@ -35,7 +37,8 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     None when the draft is gone by then and no submission was made from it (purged in between).
     """
     answers = questionnaire.prune(draft.answers)
-    summary = evaluate(ruleset, answers, questionnaire)
+    now = utcnow()
+    summary = evaluate(ruleset, answers, questionnaire, as_of=now.date())
     keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(
@@ -44,16 +47,31 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
         rules_sha256=ruleset.sha256, catalogue_version=questionnaire.version,
         highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
-        resume_hash=draft.resume_hash, resume_until=draft.expires_at,
+        resume_hash=draft.resume_hash, resume_until=draft.expires_at, submitted_at=now,
+        invitation_id=draft.invitation_id, **identity_of(answers),
     )
+    submission.name_keys = [NameKey(key=k) for k in keys_of(submission.first_name, submission.last_name)]
     # Send pressed twice: only the request that deletes the draft stores a submission; the other finds that one.
     resume_hash = draft.resume_hash  # read before a rollback expires the draft that is gone
     if not db.execute(delete(Draft).where(Draft.id == draft.id)).rowcount:
         db.rollback()
         return by_resume_hash(db, resume_hash)
     db.add(submission)
+    invitation = db.get(Invitation, draft.invitation_id) if draft.invitation_id else None
+    if invitation is not None:
+        invitation.completed_at, invitation.submission_reference = now, submission.reference
     db.commit()
     return submission
+
+
+IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "record_number", "phone", "email")
+
+
+def identity_of(answers: dict) -> dict:
+    """The identity answers as the submission's columns; a column without an answer stays empty."""
+    columns = {name: answers.get(name) if isinstance(answers.get(name), str) else None for name in IDENTITY_COLUMNS}
+    columns["date_of_birth"] = parse_iso(columns["date_of_birth"])
+    return columns
 
 
 def keep_rules_text(db: Session, ruleset: RuleSet) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Mapping
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
@@ -35,9 +36,11 @@ def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnai
                  fill(rule.clinician, answers, questionnaire), rule.source, because)
 
 
-def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> Summary:
-    """Hidden answers are dropped and scores worked out first, so rules see what was really asked."""
-    seen = questionnaire.with_scores(answers)
+def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
+             as_of: date | None = None) -> Summary:
+    """Hidden answers are dropped and scores worked out first, so rules see what was really asked. An age is
+    worked out as of `as_of`, the day the answers were sent (today when not given)."""
+    seen = questionnaire.with_scores(answers, as_of)
     topics = [t for rule in ruleset.rules if (t := topic_for(rule, seen, questionnaire))]
     topics.sort(key=lambda t: SEVERITIES.index(t.severity))
     return Summary(ruleset.version, ruleset.sha256, tuple(topics))

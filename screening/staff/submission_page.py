@@ -7,8 +7,10 @@ which keeps the printed summary short. Nothing here imports Flask.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from screening.clock import utc_day
 from screening.questionnaire import NOT_ANSWERED, NOT_ASKED, QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import SPECIAL_VALUES, Question
 from screening.records.models import Submission
@@ -93,13 +95,14 @@ def _kind(question: Question, answers: dict[str, Any], shown: str) -> str:
     return ANSWERED
 
 
-def sections(answers: dict[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> tuple[Section, ...]:
+def sections(answers: dict[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
+             as_of: date | None = None) -> tuple[Section, ...]:
     """Every question in catalogue order, numbered from 1; a score follows the last question it is worked out from."""
     catalogue = questionnaire.catalogue
-    seen = questionnaire.with_scores(answers)
+    seen = questionnaire.with_scores(answers, as_of)
     scores_after: dict[str, list[Question]] = {}
     for score in catalogue.scores:
-        scores_after.setdefault(score.points[-1][0], []).append(score)
+        scores_after.setdefault(score.worked_out_from[-1], []).append(score)
     result, number = [], 0
     for step in catalogue.steps:
         rows = []
@@ -114,7 +117,7 @@ def sections(answers: dict[str, Any], questionnaire: Questionnaire = QUESTIONNAI
 
 
 def build(submission: Submission, questionnaire: Questionnaire = QUESTIONNAIRE) -> SubmissionPage:
-    answer_sections = sections(submission.answers, questionnaire)
+    answer_sections = sections(submission.answers, questionnaire, utc_day(submission.submitted_at))
     rows = {row.question_id: row for section in answer_sections for row in section.rows}
     tiers = []
     for severity, topics in summary_of(submission).by_severity():

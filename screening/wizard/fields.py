@@ -11,7 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
-from screening.catalogue.types import CHOICE, MULTI, NUMBER, Question
+from screening.catalogue.formats import FORMATS, birth_date_problem, parts_problem, text_problem
+from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER, Question
+from screening.clock import utcnow
 from screening.typed import whole_number
 
 class Answered:
@@ -134,6 +136,74 @@ class TextOrUnknown:
             raise StopValidation(f"Either write “{q.label}” or check “{q.unknown.label}”, not both")
 
 
+class DateField(Field):
+    """A date in three boxes, month, day and year (the GOV.UK date input, in US order), kept as YYYY-MM-DD."""
+
+    PARTS = ("month", "day", "year")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.parts = dict.fromkeys(self.PARTS, "")
+
+    def process(self, formdata, data=None, extra_filters=None):  # type: ignore[override]
+        self.process_errors = []
+        self.data = None
+        if formdata is not None:
+            self.parts = {p: (formdata.get(f"{self.name}-{p}") or "").strip()[:10] for p in self.PARTS}
+            self.raw_data = [v for v in self.parts.values() if v]
+        elif isinstance(data, str) and len(data) == 10:
+            self.data = data
+            self.parts = {"year": data[:4], "month": str(int(data[5:7])), "day": str(int(data[8:10]))}
+
+    @property
+    def raw(self) -> str:
+        return "".join(self.parts.values())
+
+    def _value(self) -> str:
+        return self.data or ""
+
+
+class BirthDate:
+    """A real date, in the past, within a lifetime; the messages of the GOV.UK date input."""
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: DateField) -> None:
+        what = self.question.short
+        born, problem = parts_problem(field.parts["month"], field.parts["day"], field.parts["year"])
+        if born is not None:
+            problem = birth_date_problem(born, utcnow().date())
+        if problem:
+            raise StopValidation(problem if problem[0].isupper() else f"{what} {problem}")
+        field.data = born.isoformat()
+
+
+class Formatted:
+    """A name, phone number, email address or record number as its format allows (screening.catalogue.formats)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+
+    def __call__(self, form: Form, field: Field) -> None:
+        problem = text_problem(self.question.format, field.data) if field.data else None
+        if problem:
+            raise StopValidation(f"{self.question.short} {problem}")
+
+
+class OneLineField(Field):
+    def __init__(self, *args: Any, input_type: str = "text", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.input_type = input_type
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # A pasted line break would split a name on the printed sheet; it becomes a space.
+        self.data = " ".join(valuelist[0].split()) if valuelist else ""
+
+    def _value(self) -> str:
+        return self.data or ""
+
+
 class ChoiceField(RadioField):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, validate_choice=False, **kwargs)
@@ -153,6 +223,12 @@ def _choices(question: Question) -> list[SelectChoice]:
 
 def field_for(question: Question) -> Field:
     label = question.label
+    if question.type == DATE:
+        return DateField(label, validators=[Answered(f"Enter {question.error or label}"), BirthDate(question)])
+    if question.format:
+        required = [Answered(f"Enter your {question.short.lower()}")] if question.required else []
+        return OneLineField(label, input_type=FORMATS[question.format].input_type,
+                            validators=[*required, Formatted(question)])
     if question.type == CHOICE:
         return ChoiceField(label, choices=_choices(question),
                            validators=[Answered(f"Select an answer to “{label}”"), KnownChoices(question)])

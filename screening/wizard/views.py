@@ -12,10 +12,10 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from werkzeug.wrappers import Response
 
-from screening.records import database, drafts, limits, submissions
-from screening.questionnaire import QUESTIONNAIRE as Q
+from screening.records import database, drafts, invitations, limits, submissions
+from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
-from screening.records.models import Draft, Submission
+from screening.records.models import Draft, Invitation, Submission
 from screening.rules.engine import evaluate
 from screening.wizard import check_answers
 from screening.wizard.fields import form_for
@@ -42,6 +42,12 @@ def _rules():
 
 def _draft() -> Draft | None:
     return drafts.by_id(database.session(), session.get("draft"))
+
+
+def _locked(draft: Draft) -> dict[str, Any]:
+    """The answers the clinic's invitation filled in, which the patient sees but cannot change."""
+    invitation = database.session().get(Invitation, draft.invitation_id) if draft.invitation_id else None
+    return invitations.locked_answers(invitation) if invitation is not None else {}
 
 
 def _step_url(step: Step, returning: bool = False) -> str:
@@ -132,7 +138,8 @@ def step(slug: str) -> Response | tuple[str, int]:
     draft = _draft()
     if draft is None:
         return _lost_session()
-    saved, presented = dict(draft.answers), set(draft.presented or [])
+    locked = _locked(draft)
+    saved, presented = {**draft.answers, **locked}, set(draft.presented or [])
     returning = request.args.get("return") == "check"
     first = Q.first_incomplete(saved, presented)
     if first is not None and STEPS.index(current) > STEPS.index(first):
@@ -145,18 +152,21 @@ def step(slug: str) -> Response | tuple[str, int]:
         # Questions an answer on this page has just revealed: the page was seen before, these were not on it.
         seen_before = any(q.id in presented for q in asked)
         new = [q for q in asked if q.id not in presented] if seen_before else []
-        return _step_page(draft, current, form, asked, 200, new_questions=new, returning=returning)
-    merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions}}
+        return _step_page(draft, current, form, asked, 200, new_questions=new, returning=returning, locked=locked)
+    merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions} or k in locked}
     # What the page showed: the questions its saved answers asked. One revealed by this post is not an error yet.
     shown = {q.id for q in Q.asked_in(current, saved)}
     form = form_for(list(current.questions), formdata=request.form)
     # A question answered in this post was on the screen, whether or not its page was fetched first.
-    presented |= {q.id for q in current.questions if q.id in request.form or f"{q.id}-unknown" in request.form}
+    presented |= {q.id for q in current.questions
+                  if q.id in request.form or f"{q.id}-unknown" in request.form or f"{q.id}-year" in request.form}
     asked, errors = [], False
     for question in current.questions:
         if not Q.is_asked(question, merged):
             continue  # a field posted for a hidden question is ignored, never stored
         asked.append(question)
+        if question.id in locked:
+            continue  # shown, not asked: a value posted for it is ignored
         field = form[question.id]
         if not field.validate(form):
             newly_revealed = question.id not in shown and field.errors and not request.form.get(question.id)
@@ -168,7 +178,7 @@ def step(slug: str) -> Response | tuple[str, int]:
         if field.data not in (None, "", []):
             merged[question.id] = field.data
     if errors:
-        return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning)
+        return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning, locked=locked)
 
     answers = Q.prune(merged)
     drafts.save(database.session(), draft, answers, _days(), presented)
@@ -186,8 +196,10 @@ def step(slug: str) -> Response | tuple[str, int]:
 def _step_page(draft: Draft, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:
     """The step's page; every question on it counts as presented from now on."""
     drafts.mark_presented(database.session(), draft, [q.id for q in asked])
+    locked = context.pop("locked", {})
     return _page("step.html", draft, status, step=current, form=form, questions=asked,
-                 number=STEPS.index(current) + 1, **context)
+                 number=STEPS.index(current) + 1,
+                 locked={q.id: display_value(q, locked[q.id]) for q in asked if q.id in locked}, **context)
 
 
 @bp.get("/check")

@@ -1,0 +1,147 @@
+"""What a name, a phone number, an email address, a record number and a date of birth may look like.
+
+One check per format, shared by the wizard's fields and by the rules checker's examples, so a value the
+form refuses is refused everywhere. Each check returns why a value is wrong, in words a patient reads after
+the question's name ("First name must be 100 characters or fewer"), or None.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+OLDEST_AGE = 120
+YOUNGEST_AGE = 12
+
+
+def _has_control(value: str) -> bool:
+    # Control and format characters (categories Cc, Cf, Co, Cs, Cn) are invisible or break printed sheets.
+    return any(unicodedata.category(ch).startswith("C") for ch in value)
+
+
+def name_problem(value: str) -> str | None:
+    if _has_control(value):
+        return "must not include hidden or control characters"
+    if not any(ch.isalpha() for ch in value):
+        return "must include at least one letter"
+    return None
+
+
+_PHONE_CHARS = re.compile(r"[0-9 +().\-]+")
+
+
+def phone_problem(value: str) -> str | None:
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE_CHARS.fullmatch(value) or not 7 <= digits <= 15:
+        return "must be a phone number, like 555-201-4477"
+    return None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def email_problem(value: str) -> str | None:
+    if _has_control(value) or not _EMAIL.fullmatch(value):
+        return "must be an email address, like name@example.com"
+    return None
+
+
+_RECORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*")
+
+
+def record_number_problem(value: str) -> str | None:
+    if not _RECORD.fullmatch(value):
+        return "can only include letters, numbers, spaces, dots, dashes and slashes"
+    return None
+
+
+@dataclass(frozen=True)
+class Format:
+    max_length: int
+    check: Callable[[str], str | None]
+    input_type: str = "text"
+
+
+FORMATS = {
+    "name": Format(100, name_problem),
+    "phone": Format(30, phone_problem, "tel"),
+    "email": Format(254, email_problem, "email"),
+    "record_number": Format(30, record_number_problem),
+}
+
+
+def text_problem(format_name: str, value: str) -> str | None:
+    form = FORMATS[format_name]
+    if len(value) > form.max_length:
+        return f"must be {form.max_length} characters or fewer"
+    return form.check(value)
+
+
+def years_between(born: date, on: date) -> int:
+    """Whole years from born to on: a person born on February 29 turns a year older on March 1."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def parse_iso(value: object) -> date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def oldest_birth_date(today: date) -> date:
+    """The earliest date of birth taken: OLDEST_AGE years before today, to the day."""
+    try:
+        return today.replace(year=today.year - OLDEST_AGE)
+    except ValueError:  # February 29 in a year that has none
+        return today.replace(year=today.year - OLDEST_AGE, day=28)
+
+
+def youngest_birth_date(today: date) -> date:
+    try:
+        return today.replace(year=today.year - YOUNGEST_AGE)
+    except ValueError:
+        return today.replace(year=today.year - YOUNGEST_AGE, day=28)
+
+
+def birth_date_problem(born: date, today: date) -> str | None:
+    """Why a real date cannot be a date of birth today, in words that follow "Date of birth"."""
+    if born > today:
+        return "must be in the past"
+    if born < oldest_birth_date(today):
+        return f"must be on or after {us_date(oldest_birth_date(today))}"
+    if born > youngest_birth_date(today):
+        return f"must be on or before {us_date(youngest_birth_date(today))}: this form is for people aged " \
+               f"{YOUNGEST_AGE} or older"
+    return None
+
+
+def us_date(day: date) -> str:
+    """April 2, 1990: the month in words, so 4/2 and 2/4 are never confused (as screening.filters writes dates)."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def parts_problem(month: str, day: str, year: str) -> tuple[date | None, str | None]:
+    """Three boxes as typed into a date: the date, or what is wrong, following the GOV.UK date input's messages.
+
+    The message is the end of a sentence starting with the question's name ("Date of birth must include a
+    month"), except where GOV.UK words it whole, which starts with a capital.
+    """
+    given = {"month": month.strip(), "day": day.strip(), "year": year.strip()}
+    missing = [name for name in ("month", "day", "year") if not given[name]]
+    if len(missing) == 3:
+        return None, "Enter your date of birth"
+    if missing:
+        return None, "must include a " + " and ".join(missing)
+    if not all(v.isascii() and v.isdigit() for v in given.values()):
+        return None, "must be a real date, in numbers, like 4 27 1990"
+    if len(given["year"]) != 4:
+        return None, "Year must include 4 numbers"
+    try:
+        return date(int(given["year"]), int(given["month"]), int(given["day"])), None
+    except ValueError:
+        return None, "must be a real date"
