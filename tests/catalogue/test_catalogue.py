@@ -4,8 +4,8 @@ from screening.catalogue.types import CHOICE, DONT_KNOW, MULTI, PREFER_NOT
 from screening.questionnaire import QUESTIONNAIRE
 
 
-def test_there_are_eleven_steps():
-    assert len(CATALOGUE.steps) == 11
+def test_there_are_twelve_steps():
+    assert len(CATALOGUE.steps) == 12
 
 
 def test_every_question_knows_its_step():

@@ -26,12 +26,13 @@ def test_post_without_token_is_400_with_a_message(guarded):
 def test_forged_token_is_refused_and_saved_answers_stay(guarded):
     client = guarded.test_client()
     client.post("/start", data={"csrf_token": token(client, "/")})
-    client.post("/step/about-you", data={"csrf_token": token(client, "/step/about-you"), "age": "33",
-                                         "sex_at_birth": "male", "treatment_for": "anxiety"})
-    response = client.post("/step/heart", data={"csrf_token": "forged", "heart_attack": "yes"})
+    client.post("/step/your-details", data={"csrf_token": token(client, "/step/your-details"), "first_name": "Ana",
+                                            "last_name": "Diaz", "date_of_birth-month": "4",
+                                            "date_of_birth-day": "2", "date_of_birth-year": "1990"})
+    response = client.post("/step/about-you", data={"csrf_token": "forged", "sex_at_birth": "male"})
     with guarded.app_context():
         answers = database.session().scalars(select(Draft)).one().answers
-    assert response.status_code == 400 and answers["age"] == 33
+    assert response.status_code == 400 and answers["last_name"] == "Diaz" and "sex_at_birth" not in answers
 
 
 def test_post_with_the_session_token_is_accepted(guarded):

@@ -84,7 +84,7 @@ def test_a_start_without_confirmation_after_send_changes_nothing(app, patient):
 
 def test_a_confirmed_start_after_send_opens_a_new_questionnaire(app, patient):
     sent(patient)
-    assert patient.client.post("/start", data={"confirm": "yes"}).location == "/step/about-you"
+    assert patient.client.post("/start", data={"confirm": "yes"}).location == "/step/your-details"
     assert count(app, Draft) == 1
 
 
@@ -147,4 +147,4 @@ def test_a_sent_code_typed_beside_a_questionnaire_in_progress_keeps_it(app, pati
     code = sent(patient)
     patient.start()  # a second questionnaire, in progress in the same browser
     assert patient.client.post("/resume", data={"code": code}).location == "/sent"
-    assert patient.client.get("/step/about-you").status_code == 200
+    assert patient.client.get("/step/your-details").status_code == 200

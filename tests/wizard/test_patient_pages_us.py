@@ -37,7 +37,7 @@ def only(app, model):
 def test_the_draft_expiry_reads_month_day_year(app, patient):
     patient.start()
     expires = us_date(only(app, Draft).expires_at)
-    assert f"It works until {expires}." in text(patient.client.get("/step/about-you"))
+    assert f"It works until {expires}." in text(patient.client.get("/step/your-details"))
     assert f"Your answers are kept until {expires};" in text(patient.client.get("/saved"))
 
 
@@ -68,7 +68,7 @@ def test_the_summary_links_to_its_print_layout(patient):
 
 def test_crisis_numbers_are_links_in_the_urgent_box_and_the_footer(patient):
     patient.start()
-    for slug in ("about-you", "heart"):
+    for slug in ("your-details", "about-you", "heart"):
         patient.answer(slug, HEALTHY)
     patient.answer("blood-pressure", {**HEALTHY, "symptoms_now": ["chest_pain"]})
     page = text(patient.client.get("/step/substances"))

@@ -14,7 +14,10 @@ from screening.records import database
 from screening.clock import utcnow
 from screening.records.models import Draft, RulesVersion, Submission
 
-from tests.conftest import HEALTHY
+from screening.questionnaire import QUESTIONNAIRE
+from tests.conftest import HEALTHY, form_data
+
+SYSTOLIC = "Your most recent blood pressure: the top number (systolic)"
 
 
 def text(response):
@@ -24,6 +27,20 @@ def text(response):
 def draft_answers(app):
     with app.app_context():
         return database.session().scalars(select(Draft)).one().answers
+
+
+def reach(patient, slug):
+    """Start, and answer every step before `slug` with HEALTHY."""
+    patient.start()
+    for step in QUESTIONNAIRE.catalogue.steps:
+        if step.slug == slug:
+            return
+        patient.answer(step.slug, HEALTHY)
+
+
+def reading(**typed):
+    """The blood-pressure step as posted, with the typed values replacing HEALTHY's."""
+    return {**form_data("blood-pressure", HEALTHY), **typed}
 
 
 def stored_submission(app):
@@ -38,18 +55,18 @@ def test_start_page_invites_the_patient_to_start(client):
 
 
 def test_start_takes_the_patient_to_the_first_step(patient):
-    assert patient.start().location == "/step/about-you"
+    assert patient.start().location == "/step/your-details"
 
 
 def test_step_page_shows_progress(patient):
     patient.start()
-    assert "Step 1 of 11" in text(patient.client.get("/step/about-you"))
+    assert "Step 1 of 12" in text(patient.client.get("/step/your-details"))
 
 
 def test_each_step_leads_to_the_next(patient):
     patient.start()
-    response = patient.answer("about-you", HEALTHY)
-    assert response.location == "/step/heart"
+    response = patient.answer("your-details", HEALTHY)
+    assert response.location == "/step/about-you"
 
 
 def test_completing_every_step_reaches_check_answers(patient):
@@ -111,63 +128,60 @@ def test_send_deletes_the_draft(app, patient):
 # -- validation ------------------------------------------------------------------------------
 
 def test_missing_answer_is_an_error_with_status_400(patient):
-    patient.start()
+    reach(patient, "about-you")
     assert patient.client.post("/step/heart-x").status_code == 404 and \
         patient.answer("about-you", {}).status_code == 400
 
 
 def test_error_page_title_starts_with_error(patient):
-    patient.start()
+    reach(patient, "about-you")
     assert "<title>Error: " in text(patient.answer("about-you", {}))
 
 
 def test_error_summary_links_to_the_field(patient):
-    patient.start()
-    assert 'href="#sex_at_birth-0"' in text(patient.answer("about-you", {"age": 30}))
+    reach(patient, "about-you")
+    assert 'href="#sex_at_birth-0"' in text(patient.answer("about-you", {"treatment_for": ["anxiety"]}))
 
 
 def test_non_numeric_number_is_kept_and_explained(patient):
-    patient.start()
-    html = text(patient.client.post("/step/about-you", data={"age": "thirty"}))
+    reach(patient, "blood-pressure")
+    html = text(patient.client.post("/step/blood-pressure", data=reading(bp_systolic="thirty")))
     assert 'value="thirty"' in html and "as a whole number" in html
 
 
 @pytest.mark.parametrize("typed", ["²", "1²", "¹²³", "₂₀", "٣", "１２"])
 def test_digits_other_than_ascii_0_to_9_are_refused_with_a_message(patient, typed):
-    patient.start()
-    response = patient.client.post("/step/about-you", data={"age": typed})
-    assert response.status_code == 400 and "Enter “How old are you?” as a whole number in years" in text(response)
+    reach(patient, "blood-pressure")
+    response = patient.client.post("/step/blood-pressure", data=reading(bp_systolic=typed))
+    assert response.status_code == 400 and f"Enter “{SYSTOLIC}” as a whole number in mmHg" in text(response)
 
 
 def test_doubled_minus_sign_is_refused_with_a_message(patient):
-    patient.start()
-    response = patient.client.post("/step/about-you", data={"age": "--30"})
-    assert response.status_code == 400 and "Enter “How old are you?” as a whole number in years" in text(response)
+    reach(patient, "blood-pressure")
+    response = patient.client.post("/step/blood-pressure", data=reading(bp_systolic="--130"))
+    assert response.status_code == 400 and f"Enter “{SYSTOLIC}” as a whole number in mmHg" in text(response)
 
 
 def test_negative_number_states_the_range(patient):
-    patient.start()
-    assert "must be between 12 and 120 years" in text(patient.client.post("/step/about-you", data={"age": "-30"}))
+    reach(patient, "blood-pressure")
+    html = text(patient.client.post("/step/blood-pressure", data=reading(bp_systolic="-130")))
+    assert "must be between 60 and 300 mmHg" in html
 
 
 def test_spaces_around_a_number_are_ignored(app, patient):
-    patient.start()
-    patient.client.post("/step/about-you", data={"age": " 30 ", "sex_at_birth": "male", "treatment_for": "depression"})
-    assert draft_answers(app)["age"] == 30
+    reach(patient, "blood-pressure")
+    patient.client.post("/step/blood-pressure", data=reading(bp_systolic=" 130 "))
+    assert draft_answers(app)["bp_systolic"] == 130
 
 
 def test_out_of_range_number_states_the_range(patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
-    patient.answer("heart", HEALTHY)
+    reach(patient, "blood-pressure")
     html = text(patient.answer("blood-pressure", {**HEALTHY, "bp_systolic": 1200}))
     assert "must be between 60 and 300 mmHg" in html
 
 
 def test_number_and_dont_know_together_is_an_error(patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
-    patient.answer("heart", HEALTHY)
+    reach(patient, "blood-pressure")
     data = {"bp_diagnosed": "no", "bp_systolic": "150", "bp_diastolic-unknown": "dont_know", "bp_diastolic": "90",
             "symptoms_now": "none"}
     assert "not both" in text(patient.client.post("/step/blood-pressure", data=data))
@@ -179,51 +193,48 @@ def test_dont_know_is_kept_as_dont_know(app, patient):
 
 
 def test_unknown_choice_value_is_refused(patient):
-    patient.start()
-    html = text(patient.client.post("/step/about-you", data={"age": "30", "sex_at_birth": "robot"}))
+    reach(patient, "about-you")
+    html = text(patient.client.post("/step/about-you", data={"sex_at_birth": "robot"}))
     assert "Select one of the answers listed" in html
 
 
 def test_none_of_these_with_another_answer_is_refused(patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
-    patient.answer("heart", HEALTHY)
+    reach(patient, "blood-pressure")
     response = patient.answer("blood-pressure", {**HEALTHY, "symptoms_now": ["none", "chest_pain"]})
     assert "on its own" in text(response)
 
 
 def test_errors_keep_everything_typed(patient):
-    patient.start()
-    html = text(patient.client.post("/step/about-you", data={"age": "30", "treatment_for": "anxiety"}))
-    assert 'value="30"' in html and re.search(r'value="anxiety"\s+checked', html)
+    reach(patient, "blood-pressure")
+    html = text(patient.client.post("/step/blood-pressure", data={"bp_systolic": "130", "symptoms_now": "short_of_breath"}))
+    assert 'value="130"' in html and re.search(r'value="short_of_breath"\s+checked', html)
 
 
 def test_number_box_starts_empty(patient):
-    patient.start()
-    assert 'name="age" value=""' in text(patient.client.get("/step/about-you"))
+    reach(patient, "blood-pressure")
+    assert 'name="bp_systolic" value=""' in text(patient.client.get("/step/blood-pressure"))
 
 
 def test_untouched_number_box_asks_for_an_answer(patient):
-    patient.start()
-    assert "Enter “How old are you?” in years" in text(patient.client.post("/step/about-you", data={"age": ""}))
+    reach(patient, "blood-pressure")
+    html = text(patient.client.post("/step/blood-pressure", data=reading(bp_systolic="")))
+    assert f"Enter “{SYSTOLIC}” in mmHg" in html
 
 
 def test_forms_carry_novalidate(patient):
     patient.start()
-    assert "novalidate" in text(patient.client.get("/step/about-you"))
+    assert "novalidate" in text(patient.client.get("/step/your-details"))
 
 
 # -- branching -------------------------------------------------------------------------------
 
 def test_follow_up_is_not_shown_before_its_answer(patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     assert "heart_attack_when" not in text(patient.client.get("/step/heart"))
 
 
 def test_follow_up_is_asked_on_the_same_page_after_yes(patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     response = patient.answer("heart", {**HEALTHY, "heart_attack": "yes"})
     assert response.location == "/step/heart#new-questions" and \
         "How long ago was your most recent heart attack?" in text(patient.client.get("/step/heart"))
@@ -244,8 +255,7 @@ def test_dropped_branch_leaves_the_check_page(patient):
 
 
 def test_answer_posted_for_a_hidden_question_is_not_stored(app, patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     patient.answer("heart", {**HEALTHY, "heart_attack_when": "within_6_weeks"})
     assert "heart_attack_when" not in draft_answers(app)
 
@@ -253,7 +263,7 @@ def test_answer_posted_for_a_hidden_question_is_not_stored(app, patient):
 def test_step_posted_out_of_order_is_sent_back_to_the_first_unfinished_step(app, patient):
     patient.start()
     response = patient.answer("medicines", HEALTHY)
-    assert response.location == "/step/about-you" and draft_answers(app) == {}
+    assert response.location == "/step/your-details" and draft_answers(app) == {}
 
 
 def test_unknown_step_is_404(patient):
@@ -284,20 +294,18 @@ def test_change_asks_a_new_follow_up_before_check_answers(patient):
 
 def test_check_answers_is_not_reachable_before_the_end(patient):
     patient.start()
-    assert patient.client.get("/check").location == "/step/about-you"
+    assert patient.client.get("/check").location == "/step/your-details"
 
 
 def test_send_before_the_end_goes_back_to_the_questions(app, patient):
     patient.start()
-    assert patient.send().location == "/step/about-you"
+    assert patient.send().location == "/step/your-details"
 
 
 # -- urgent topics on the spot -----------------------------------------------------------------
 
 def test_self_harm_with_a_plan_shows_crisis_resources_at_once(patient):
-    patient.start()
-    for slug in ("about-you", "heart", "blood-pressure", "substances", "brain"):
-        patient.answer(slug, HEALTHY)
+    reach(patient, "mental-health")
     patient.answer("mental-health", {**HEALTHY, "self_harm_thoughts": "yes"})
     patient.answer("mental-health", {**HEALTHY, "self_harm_thoughts": "yes", "self_harm_plan": "yes"})
     assert "988" in text(patient.client.get("/step/breathing")).split("urgent-now", 1)[1][:3000]
@@ -307,12 +315,11 @@ def test_self_harm_with_a_plan_shows_crisis_resources_at_once(patient):
 
 def test_every_step_page_offers_the_resume_code(patient):
     patient.start()
-    assert re.search(r'class="code">[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}<', text(patient.client.get("/step/about-you")))
+    assert re.search(r'class="code">[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}<', text(patient.client.get("/step/your-details")))
 
 
 def test_resume_on_another_device_continues_where_the_patient_stopped(app, patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     code = patient.resume_code()
     other = app.test_client()
     assert other.post("/resume", data={"code": code}).location == "/step/heart"
@@ -327,11 +334,11 @@ def test_resume_code_is_forgiving_about_case_and_dashes(app, patient):
 
 def test_resumed_answers_are_the_saved_ones(app, patient):
     patient.start()
-    patient.answer("about-you", {**HEALTHY, "age": 57})
+    patient.answer("your-details", {**HEALTHY, "last_name": "Okonkwo"})
     code = patient.resume_code()
     other = app.test_client()
     other.post("/resume", data={"code": code})
-    assert 'value="57"' in text(other.get("/step/about-you"))
+    assert 'value="Okonkwo"' in text(other.get("/step/your-details"))
 
 
 def test_unknown_resume_code_is_404_with_a_message(client):
@@ -358,7 +365,7 @@ def test_expired_draft_is_not_found_by_its_cookie(app, patient):
     with app.app_context():
         database.session().execute(update(Draft).values(expires_at=utcnow() - timedelta(seconds=1)))
         database.session().commit()
-    assert patient.client.get("/step/about-you").location == "/resume"
+    assert patient.client.get("/step/your-details").location == "/resume"
 
 
 def test_repeated_wrong_codes_are_slowed_down(app, client):
@@ -368,35 +375,32 @@ def test_repeated_wrong_codes_are_slowed_down(app, client):
 
 
 def test_a_browser_without_the_cookie_sees_no_draft(app, patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     assert app.test_client().get("/step/heart").location == "/resume"
 
 
 def test_session_cookie_holds_no_answers(app, patient):
-    patient.start()
-    patient.answer("about-you", {**HEALTHY, "age": 87})
+    reach(patient, "blood-pressure")
+    patient.answer("blood-pressure", {**HEALTHY, "bp_systolic": 87})
     # Decoded with the app's own serializer, so a change of cookie format cannot make this pass by accident.
     cookie = patient.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     stored = app.session_interface.get_signing_serializer(app).loads(cookie)
     assert set(stored) <= {"draft", "resume_code", "_permanent", "csrf_token", "_flashes"}
     # Compared value by value: a random token may well contain the characters "87".
-    assert not {87, "87", "male"} & {v for v in stored.values() if isinstance(v, (int, str))}
+    assert not {87, "87", "male", "Sam", "Rivera", HEALTHY["date_of_birth"]} & \
+        {v for v in stored.values() if isinstance(v, (int, str))}
 
 
 # -- bad input ---------------------------------------------------------------------------------
 
 def test_oversized_body_is_413_and_keeps_saved_answers(app, patient):
-    patient.start()
-    patient.answer("about-you", HEALTHY)
+    reach(patient, "heart")
     response = patient.client.post("/step/heart", data={"heart_attack": "x" * 200_000})
-    assert response.status_code == 413 and draft_answers(app)["age"] == 40
+    assert response.status_code == 413 and draft_answers(app)["last_name"] == "Rivera"
 
 
 def test_overlong_text_answer_is_refused_with_a_message(patient):
-    patient.start()
-    for slug in ("about-you", "heart", "blood-pressure", "substances"):
-        patient.answer(slug, HEALTHY)
+    reach(patient, "brain")
     response = patient.answer("brain", {**HEALTHY, "brain_other": "m" * 600})
     assert response.status_code == 400 and "500 characters or fewer" in text(response)
 
