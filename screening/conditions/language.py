@@ -221,7 +221,12 @@ class _Compiler:
 
     def _question(self, question_id: Any, where: Mark | None) -> Question | None:
         if isinstance(question_id, str) and question_id in self.catalogue:
-            return self.catalogue[question_id]
+            question = self.catalogue[question_id]
+            if question.identity:
+                self.report(where, f"{question_id!r} is who the patient is, not a clinical answer, so no condition "
+                                   "may test it: for age, use 'age', which is worked out from the date of birth")
+                return None
+            return question
         self.report(
             where,
             f"unknown question id {question_id!r}{suggest(question_id, self.catalogue.ids)} "

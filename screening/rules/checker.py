@@ -203,6 +203,11 @@ class _Checker:
                 ok = False
                 self.report(mark_of(node, key), f"'{key}' has the placeholder {{{name}}}, which names no question"
                                                 f"{suggest(name, self.catalogue.ids)}")
+            elif self.catalogue[name].identity:
+                ok = False
+                self.report(mark_of(node, key), f"'{key}' has the placeholder {{{name}}}, which is who the patient "
+                                                "is, not a clinical answer: topics travel in alerts and exports, so "
+                                                "they never quote a name, date of birth or contact; use {age} for age")
         return ok
 
     # -- examples --------------------------------------------------------------------------

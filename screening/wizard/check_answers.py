@@ -29,6 +29,7 @@ def matters(value: Any) -> bool:
 
 
 def sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[tuple[Step, list[Row]]]:
-    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id)))
+    # Who the patient is is not something to talk about: identity rows are never marked.
+    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id)) and not q.identity)
                     for q in questionnaire.asked_in(step, answers)])
             for step in questionnaire.catalogue.steps]

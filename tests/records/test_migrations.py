@@ -261,3 +261,34 @@ def test_drafts_in_progress_count_their_answered_questions_as_presented(empty_ur
     presented = json.loads(presented) if isinstance(presented, str) else presented
     assert sorted(presented) == ["age", "asthma"]
     assert [tuple(row) for row in kept] == [(None, None), (None, None)]
+
+
+def test_submissions_sent_before_identity_was_asked_have_no_identity_after_0004(empty_url):
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0003")
+    before = table_rows(empty_url)
+    migrate.upgrade(empty_url, "0004")
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        identity = connection.execute(text(
+            "SELECT first_name, last_name, date_of_birth, record_number, phone, email, invitation_id "
+            "FROM submission ORDER BY id")).all()
+        drafts = connection.execute(text("SELECT invitation_id FROM draft")).all()
+        keys = connection.execute(text("SELECT count(*) FROM name_key")).scalar_one()
+    engine.dispose()
+    assert table_rows(empty_url) == before
+    assert [tuple(row) for row in identity] == [(None,) * 7, (None,) * 7]
+    assert [tuple(row) for row in drafts] == [(None,)] and keys == 0
+
+
+def test_an_old_submission_keeps_the_age_it_was_sent_with(empty_url, tmp_path):
+    from screening.questionnaire import QUESTIONNAIRE
+
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url)
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        answers = connection.execute(text("SELECT answers FROM submission WHERE id = 1")).scalar_one()
+    engine.dispose()
+    answers = json.loads(answers) if isinstance(answers, str) else answers
+    assert QUESTIONNAIRE.with_scores(answers, WHEN.date())["age"] == 51

@@ -125,6 +125,21 @@ def test_placeholder_in_a_title_is_refused():
     assert problem.line == 5 and "cannot quote an answer" in problem.message
 
 
+def test_placeholder_quoting_the_patients_name_is_refused():
+    problem = only(VALID.replace("Reported {bp_systolic}", "Patient {last_name} reported {bp_systolic}"))
+    assert problem.line == 7 and "who the patient is" in problem.message and "{age}" in problem.message
+
+
+def test_condition_on_the_patients_name_is_refused():
+    text = VALID.replace("question: bp_systolic\n      at least: 180", "question: last_name\n      is: answered")
+    assert "who the patient is" in at(text, 10).message
+
+
+def test_examples_may_give_an_age_instead_of_a_date_of_birth():
+    text = VALID.replace("      bp_systolic: 190\n", "      bp_systolic: 190\n      age: 16\n")
+    assert check_text(text, "rules.yaml")[1] == []
+
+
 @pytest.mark.parametrize("wording", ["You are not eligible for treatment.", "You are cleared for ketamine.",
                                      "Not a candidate for infusions.", "Treatment approved.",
                                      "An ideal candidate."])
