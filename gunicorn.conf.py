@@ -10,6 +10,10 @@ import sys
 
 os.environ.setdefault("SCREENING_ENV", "production")
 
+# The path without its query string, and no referrer: a staff search's ?q= holds a patient's name or date of
+# birth, and no log line may (screening/request_log.py does the same for `flask run`).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+
 
 def on_starting(server):
     from screening import create_app

@@ -4,6 +4,7 @@ rules file, noticing an edited one, and keeping patient data out of logs.
 Requirement (issue 2, sections 1 and 3).
 """
 import logging
+import re
 import time
 
 import pytest
@@ -95,6 +96,29 @@ def test_no_answer_appears_in_the_logs(patient, caplog):
         patient.complete({"brain_other": "zebra-migraine-7731", "bp_systolic": 217})
         patient.send()
     assert "zebra-migraine-7731" not in caplog.text and "217" not in caplog.text
+
+
+def test_no_name_or_date_of_birth_appears_in_the_logs(patient, caplog):
+    with caplog.at_level(logging.DEBUG):
+        patient.complete({"first_name": "Quillon", "last_name": "Zaragoza-Ybarra", "date_of_birth": "1979-08-13",
+                          "email": "quillon@example.com", "phone": "555-201-4477"})
+        patient.send()
+    assert not {"Quillon", "Zaragoza", "1979", "quillon@", "4477"} & set(re.findall(r"[\w@]+", caplog.text))
+
+
+def test_the_development_servers_request_lines_drop_the_query_string(app):
+    from screening.request_log import DropQueryStrings
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s %s',
+                               ("127.0.0.1", "now", "GET /staff/submissions?q=Zaragoza HTTP/1.1", "200", "-"), None)
+    assert DropQueryStrings().filter(record) and "Zaragoza" not in record.getMessage()
+    assert any(isinstance(f, DropQueryStrings) for f in logging.getLogger("werkzeug").filters)
+
+
+def test_gunicorns_access_lines_carry_the_path_without_query_or_referrer():
+    config = (ROOT / "gunicorn.conf.py").read_text()
+    line = re.search(r"access_log_format = '(.*)'", config).group(1)
+    assert "%(U)s" in line and not {"%(r)s", "%(q)s", "%(f)s"} & set(re.findall(r"%\(\w\)s", line))
 
 
 def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):

@@ -32,8 +32,14 @@ BP_DIAGNOSED = "Have you been told you have high blood pressure (hypertension)?"
 # What the patient does on each step, in order: ("type", label, text) or ("pick", question, answer(s)).
 # Radios and checkboxes are found by their question's fieldset, then by the answer's label.
 JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
+    ("your-details", "Your details", [
+        ("type", "First name", "Ana"),
+        ("type", "Last name", "Díaz-López"),
+        ("type", "Month", "4"),
+        ("type", "Day", "2"),
+        ("type", "Year", "1990"),
+    ]),
     ("about-you", "About you", [
-        ("type", "How old are you?", "34"),
         ("pick", "What sex were you assigned at birth?", "Male"),
         ("pick", "What would you like treatment for?", ["Depression", "Anxiety"]),
     ]),
@@ -188,13 +194,13 @@ def cont(page: Page) -> None:
 def start(page: Page, base: str) -> None:
     page.goto(base + "/")
     page.get_by_role("button", name="Start now").click()
-    expect_step(page, "about-you", "About you")
+    expect_step(page, "your-details", "Your details")
 
 
 def answer_heart_step(page: Page) -> None:
     """Heart attack "Yes" brings its follow-up onto the same step, after Continue."""
     expect(question(page, HEART_FOLLOW_UP[0])).to_have_count(0)
-    answer(page, JOURNEY[1][2])
+    answer(page, JOURNEY[2][2])
     cont(page)
     expect_step(page, "heart", "Heart and circulation", follow_up=True)
     notice = page.locator("#new-questions")
@@ -229,34 +235,46 @@ def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, 
     axe.check(page, "start")
     page.get_by_role("button", name="Start now").click()
 
-    # About you: send it empty first, as a patient might, to get the error summary.
-    expect_step(page, "about-you", "About you")
-    axe.check(page, "step 1 about-you")
+    # Your details: send it empty first, as a patient might, to get the error summary.
+    expect_step(page, "your-details", "Your details")
+    axe.check(page, "step 1 your-details")
     cont(page)
     summary = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
     expect(summary).to_be_visible()
-    expect(page).to_have_title(re.compile(r"^Error: About you"))
-    expect(summary.get_by_role("link")).to_have_count(3)  # age, sex at birth, treatment for
-    expect(summary.get_by_role("link", name=re.compile("“How old are you\\?”"))).to_have_attribute("href", "#age")
-    expect(page.locator("#age-error")).to_contain_text("How old are you?")
-    expect(page.get_by_label("How old are you?", exact=True)).to_have_attribute(
-        "aria-describedby", "age-hint age-error")
-    axe.check(page, "step 1 about-you, with errors")
+    expect(page).to_have_title(re.compile(r"^Error: Your details"))
+    expect(summary.get_by_role("link")).to_have_count(3)  # first name, last name, date of birth
+    expect(summary.get_by_role("link", name="Enter your date of birth")).to_have_attribute(
+        "href", "#date_of_birth-month")
+    expect(page.locator("#date_of_birth-error")).to_contain_text("Enter your date of birth")
+    expect(page.get_by_role("group", name="What is your date of birth?")).to_have_attribute(
+        "aria-describedby", "date_of_birth-hint date_of_birth-error")
+    axe.check(page, "step 1 your-details, with errors")
     answer(page, JOURNEY[0][2])
+    page.get_by_label("Day", exact=True).fill("31")  # April 31 is not a date
+    cont(page)
+    expect(page.locator("#date_of_birth-error")).to_contain_text("Date of birth must be a real date")
+    expect(page.get_by_label("First name", exact=True)).to_have_value("Ana")
+    answer(page, JOURNEY[0][2])
+    cont(page)
+
+    # About you.
+    expect_step(page, "about-you", "About you")
+    axe.check(page, "step 2 about-you")
+    answer(page, JOURNEY[1][2])
     cont(page)
 
     # Heart, with its follow-up.
     expect_step(page, "heart", "Heart and circulation")
-    axe.check(page, "step 2 heart")
+    axe.check(page, "step 3 heart")
     answer_heart_step(page)
-    axe.check(page, "step 2 heart, follow-up question shown")
+    axe.check(page, "step 3 heart, follow-up question shown")
     pick(page, *HEART_FOLLOW_UP)
     cont(page)
 
     # Blood pressure, typed in.
     expect_step(page, "blood-pressure", "Blood pressure")
-    axe.check(page, "step 3 blood-pressure")
-    answer(page, JOURNEY[2][2])
+    axe.check(page, "step 4 blood-pressure")
+    answer(page, JOURNEY[3][2])
     cont(page)
     expect_step(page, "blood-pressure", "Blood pressure", follow_up=True)
     pick(page, *BP_FOLLOW_UP)
@@ -287,13 +305,13 @@ def test_patient_completes_questionnaire_and_every_page_passes_axe(live_server, 
     page.get_by_role("button", name="Continue").click()
     expect_step(page, "substances", "Alcohol and drugs")
     expect(page.get_by_role("status").filter(has_text="Welcome back")).to_be_visible()
-    axe.check(page, "step 4 substances (after resume)")
+    axe.check(page, "step 5 substances (after resume)")
 
     # The rest of the steps.
-    for index in range(3, len(JOURNEY)):
+    for index in range(4, len(JOURNEY)):
         slug, title, actions = JOURNEY[index]
         expect_step(page, slug, title)
-        if index > 3:
+        if index > 4:
             axe.check(page, f"step {index + 1} {slug}")
         answer(page, actions)
         cont(page)
@@ -359,14 +377,16 @@ def test_step_and_summary_reflow_at_320px(live_server, chromium):
     start(page, live_server)
     cont(page)  # empty: the error summary and error messages must fit too
     expect(page.get_by_role("alert")).to_be_visible()
-    no_horizontal_scroll(page, "step-about-you-errors", shots)
+    no_horizontal_scroll(page, "step-your-details-errors", shots)
     answer(page, JOURNEY[0][2])
+    cont(page)
+    answer(page, JOURNEY[1][2])
     cont(page)
     answer_heart_step(page)  # longest labels, the follow-up notice and the resume box
     no_horizontal_scroll(page, "step-heart-follow-up", shots)
     pick(page, *HEART_FOLLOW_UP)
     cont(page)
-    for slug, title, actions in JOURNEY[2:]:
+    for slug, title, actions in JOURNEY[3:]:
         expect_step(page, slug, title)
         answer(page, actions)
         cont(page)
@@ -383,8 +403,9 @@ def test_step_and_summary_reflow_at_320px(live_server, chromium):
 
 
 @pytest.mark.browser
-def test_number_boxes_start_empty(live_server, chromium):
+def test_date_boxes_start_empty(live_server, chromium):
     page = new_page(chromium)
     start(page, live_server)
-    expect(page.get_by_label("How old are you?", exact=True)).to_have_value("", timeout=1_000)
+    for part in ("Month", "Day", "Year"):
+        expect(page.get_by_label(part, exact=True)).to_have_value("", timeout=1_000)
     page.context.close()

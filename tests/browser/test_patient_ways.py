@@ -121,15 +121,22 @@ def expect_step(page: Page, slug: str, follow_up: bool = False) -> None:
 
 
 @pytest.mark.browser
-def test_the_first_three_steps_by_keyboard_alone(live_server, new_page):
+def test_the_first_four_steps_by_keyboard_alone(live_server, new_page):
     _, url = live_server
     page = new_page()
     page.goto(url + "/")
     tab_to(page, "button:Start now")
     page.keyboard.press("Enter")
+    expect_step(page, "your-details")
+
+    type_into(page, "first_name", "Ana")
+    type_into(page, "last_name", "Díaz-López")
+    type_into(page, "date_of_birth-month", "4")
+    type_into(page, "date_of_birth-day", "2")
+    type_into(page, "date_of_birth-year", "1990")
+    press_continue(page)
     expect_step(page, "about-you")
 
-    type_into(page, "age", "34")
     choose_radio(page, "sex_at_birth", "Male")
     tick(page, "treatment_for", "Depression")
     tick(page, "treatment_for", "Anxiety")
@@ -210,6 +217,10 @@ def fill(page: Page, step, answers: dict) -> None:
                 box.check()
         elif question.type in ("number", "text"):
             page.locator(f"#{question.id}").fill(str(value))
+        elif question.type == "date":
+            year, month, day = value.split("-")
+            for part, typed in (("month", month), ("day", day), ("year", year)):
+                page.locator(f"#{question.id}-{part}").fill(str(int(typed)))
         else:
             for chosen in value if isinstance(value, list) else [value]:
                 page.locator(f"#{choice_id(question.id, question.choice_label(chosen))}").check()
