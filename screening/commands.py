@@ -20,6 +20,7 @@ from screening.records import replay as rules_replay
 from screening.staff.audit import record
 from screening.records.db_cli import db_cli, needs_current_database
 from screening.staff.cli import staff_cli
+from screening.staff.invitation_cli import invitations_cli
 
 questions_cli = AppGroup("questions", help="The question catalogue.")
 rules_cli = AppGroup("rules", help="Check and try out a rules file.")
@@ -39,7 +40,8 @@ def question_json(question: Question) -> dict[str, Any]:
         "max": question.max,
         "unit": question.unit,
         "show_when": question.show_when,
-        **({"derived_from": [q for q, _ in question.points]} if question.points else {}),
+        **({"derived_from": list(question.worked_out_from)} if question.worked_out_from else {}),
+        **({"identity": True} if question.identity else {}),
     }
 
 
@@ -157,7 +159,8 @@ def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str | N
 @click.option("--dry-run", is_flag=True, help="Only show what would be deleted.")
 @needs_current_database
 def purge_command(days: int | None, dry_run: bool) -> None:
-    """Delete submissions past the retention period, and expired drafts; record it in the audit trail.
+    """Delete submissions and invitations past the retention period, and expired drafts; record it in the
+    audit trail.
 
     Audit events and rules versions are never deleted.
     """
@@ -169,13 +172,14 @@ def purge_command(days: int | None, dry_run: bool) -> None:
                 if found.oldest and found.newest else "")
         click.echo(f"Dry run: would delete {found.submissions} submission(s) submitted before "
                    f"{found.cutoff.isoformat(timespec='seconds')} (more than {days} days ago){span}, and "
-                   f"{found.drafts} expired draft(s). Nothing was deleted.")
+                   f"{found.drafts} expired draft(s) and {found.invitations} invitation(s) made before then. "
+                   "Nothing was deleted.")
         return
     done = purge.purge(db, days)
     record("purge", detail=done.describe())  # commits the deletions and their record together
     click.echo(f"Deleted {done.submissions} submission(s) submitted before "
-               f"{done.cutoff.isoformat(timespec='seconds')} (more than {days} days ago) and {done.drafts} "
-               "expired draft(s). "
+               f"{done.cutoff.isoformat(timespec='seconds')} (more than {days} days ago), {done.drafts} "
+               f"expired draft(s) and {done.invitations} invitation(s) made before then. "
                "Audit events and rules versions are kept.")
 
 
@@ -185,3 +189,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(rules_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(invitations_cli)

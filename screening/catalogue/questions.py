@@ -98,8 +98,8 @@ STEPS = (
                  short="Phone number", hint="So the clinic can call you about your answers."),
         identity("email", "Email address (optional)", "email", autocomplete="email", required=False,
                  short="Email address", hint="So the clinic can write to you about your answers."),
-    ), intro="The clinic uses these to find your answers and to know they are yours. Only the clinic's "
-             "doctors and nurses see them."),
+    ), intro="Your clinic uses these to find your answers and to know they are yours. Only your clinic's "
+             "care team sees them."),
     Step("about_you", "About you", (
         one("sex_at_birth", "What sex were you assigned at birth?",
             Choice("female", "Female"), Choice("male", "Male"),

@@ -1,4 +1,5 @@
-"""Retention: deleting submissions past the clinic's retention period, and drafts past their expiry.
+"""Retention: deleting submissions and clinic invitations past the clinic's retention period, and drafts
+past their expiry. A submission's identity (its columns and name keys) goes with it.
 
 Never touches the audit trail (it must outlive what it describes) nor RulesVersion rows (a summary
 must stay reproducible from its rules version). Nothing is committed here: the caller records the
@@ -13,8 +14,8 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from screening.clock import utcnow
-from screening.records import limits
-from screening.records.models import Draft, StaffSession, Submission
+from screening.records import invitations, limits
+from screening.records.models import Draft, Invitation, StaffSession, Submission
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Purge:
     cutoff: datetime
     submissions: int
     drafts: int
+    # Invitations made before the cutoff: each holds a patient's name and date of birth.
+    invitations: int = 0
     # The submitted_at range of the submissions concerned, when there are any.
     oldest: datetime | None = None
     newest: datetime | None = None
@@ -30,7 +33,7 @@ class Purge:
     def describe(self) -> str:
         """For the audit trail: counts and the cutoff, never a reference or an answer."""
         return (f"older_than_days={self.older_than_days} cutoff={self.cutoff.isoformat(timespec='seconds')} "
-                f"submissions={self.submissions} drafts={self.drafts}")
+                f"submissions={self.submissions} drafts={self.drafts} invitations={self.invitations}")
 
 
 def cutoff_for(days: int, now: datetime | None = None) -> datetime:
@@ -47,7 +50,8 @@ def plan(db: Session, days: int, now: datetime | None = None) -> Purge:
     count, oldest, newest = db.execute(
         select(func.count(), func.min(Submission.submitted_at), func.max(Submission.submitted_at)).where(old)).one()
     drafts = db.scalar(select(func.count()).select_from(Draft).where(Draft.expires_at <= now)) or 0
-    return Purge(days, cutoff, count or 0, drafts, oldest, newest)
+    invited = db.scalar(select(func.count()).select_from(Invitation).where(Invitation.created_at < cutoff)) or 0
+    return Purge(days, cutoff, count or 0, drafts, invited, oldest, newest)
 
 
 def purge(db: Session, days: int, now: datetime | None = None) -> Purge:
@@ -56,8 +60,9 @@ def purge(db: Session, days: int, now: datetime | None = None) -> Purge:
     planned = plan(db, days, now)
     submissions = db.execute(delete(Submission).where(Submission.submitted_at < planned.cutoff)).rowcount or 0
     drafts = db.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount or 0
+    invited = invitations.forget_old(db, planned.cutoff)
     # Housekeeping that holds no patient data: tries past every limit's window, and staff sessions long over.
     limits.forget_old(db, now)
     db.execute(delete(StaffSession).where(or_(StaffSession.ended_at.is_not(None),
                                               StaffSession.last_seen_at < now - limits.KEEP)))
-    return Purge(days, planned.cutoff, submissions, drafts, planned.oldest, planned.newest)
+    return Purge(days, planned.cutoff, submissions, drafts, invited, planned.oldest, planned.newest)

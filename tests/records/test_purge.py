@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from screening.records import database, drafts, purge
 from screening.clock import utcnow
-from screening.records.models import Draft, RulesVersion, Submission
+from screening.records import invitations
+from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
 from screening.staff.audit import record
 from screening.records.models import AuditEvent
 
@@ -72,7 +73,7 @@ def test_purge_prints_what_it_deleted(app, runner):
     store(app, submitted_at=ago(40))
     add_draft(app, ago(1))
     output = runner.invoke(args=["purge", "--older-than", "30"]).output
-    assert "Deleted 1 submission(s) submitted before " in output and "and 1 expired draft(s)" in output
+    assert "Deleted 1 submission(s) submitted before " in output and ", 1 expired draft(s) and 0 invitation(s)" in output
 
 
 def test_purge_is_recorded_with_its_counts_and_cutoff(app, runner):
@@ -82,12 +83,12 @@ def test_purge_is_recorded_with_its_counts_and_cutoff(app, runner):
     runner.invoke(args=["purge", "--older-than", "30"])
     (event,) = purge_events(app)
     assert (event.actor_email, event.source_ip) == (None, "cli") and "older_than_days=30 cutoff=" in event.detail \
-        and event.detail.endswith("submissions=2 drafts=1")
+        and event.detail.endswith("submissions=2 drafts=1 invitations=0")
 
 
 def test_purge_with_nothing_to_delete_is_recorded_too(app, runner):
     runner.invoke(args=["purge", "--older-than", "30"])
-    assert purge_events(app)[0].detail.endswith("submissions=0 drafts=0")
+    assert purge_events(app)[0].detail.endswith("submissions=0 drafts=0 invitations=0")
 
 
 def test_purge_keeps_the_audit_trail_of_deleted_submissions(app, runner):
@@ -119,7 +120,7 @@ def test_dry_run_says_what_would_be_deleted(app, runner):
     add_draft(app, ago(1))
     output = runner.invoke(args=["purge", "--older-than", "30", "--dry-run"]).output
     assert "would delete 2 submission(s)" in output and "submitted 2025-01-05 to 2025-02-07" in output and \
-        "1 expired draft(s). Nothing was deleted." in output
+        "1 expired draft(s) and 0 invitation(s) made before then. Nothing was deleted." in output
 
 
 @pytest.mark.parametrize("days", ["0", "-5"])
@@ -155,3 +156,30 @@ def test_plan_counts_only_what_is_strictly_older_than_the_cutoff(app):
 def test_cutoff_refuses_a_period_that_is_not_a_whole_number_of_days(days):
     with pytest.raises(ValueError):
         purge.cutoff_for(days, NOW)
+
+
+def invite(app, made_at):
+    with app.app_context():
+        db = database.session()
+        invitation, _ = invitations.create(db, first_name="Ana", last_name=f"Diaz {made_at:%f}",
+                                           date_of_birth=datetime(1990, 4, 2).date(), days=14, now=made_at)
+        db.commit()
+        return invitation.id
+
+
+def test_purge_deletes_a_submissions_identity_with_it(app, runner):
+    store(app, submitted_at=ago(400), answers={"first_name": "Ana", "last_name": "Díaz-López"})
+    kept = store(app, submitted_at=ago(1))
+    runner.invoke(args=["purge", "--older-than", "365"])
+    with app.app_context():
+        names = database.session().scalars(select(Submission.last_name)).all()
+        keys = sorted(database.session().scalars(select(NameKey.key)))
+    assert references(app) == {kept} and names == ["Rivera"] and keys == ["rivera", "sam"]
+
+
+def test_purge_deletes_invitations_made_before_the_cutoff(app, runner):
+    old, new = invite(app, ago(400)), invite(app, ago(1))
+    output = runner.invoke(args=["purge", "--older-than", "365"]).output
+    with app.app_context():
+        left = database.session().scalars(select(Invitation.id)).all()
+    assert left == [new] and old != new and "and 1 invitation(s) made before then" in output
