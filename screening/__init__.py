@@ -6,7 +6,7 @@ import sys
 import click
 from flask import Flask
 
-from screening import commands, errors, filters, headers, settings
+from screening import commands, errors, filters, headers, request_log, settings
 from screening.records import database, migrate
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     settings.trust_proxies(app)
     register_blueprints(app)
     headers.init_app(app)
+    request_log.init_app()
     filters.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
@@ -73,8 +74,10 @@ def register_rules(app: Flask, strict: bool) -> None:
 def register_blueprints(app: Flask) -> None:
     from screening.staff import bp as staff
     from screening.wizard import bp as wizard
+    from screening.wizard.invite_views import bp as invite
 
     app.register_blueprint(wizard)
+    app.register_blueprint(invite)
     app.register_blueprint(staff)
 
     @app.context_processor

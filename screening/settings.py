@@ -43,6 +43,13 @@ DEFAULTS = {
     "FHIR_BASE": "https://example.org/fhir",
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts no such header.
     "PROXY_COUNT": 0,
+    # The site's address as patients reach it (https://screening.example-clinic.com): invitation links are
+    # built on it. Unset, the staff page uses the address it was opened at, and the command line refuses.
+    "BASE_URL": "",
+    # How long a clinic's invitation link works, unless the one sending it says otherwise.
+    "INVITATION_DAYS": 14,
+    # False: only patients with a clinic's personal link can begin; the start page says so.
+    "OPEN_INTAKE": True,
 }
 
 
@@ -63,6 +70,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
                                            else app.config["ENV"] != "development")
     app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["DRAFT_DAYS"]) * 24 * 3600
     app.config["RETENTION_DAYS"] = _days(app.config["RETENTION_DAYS"], "SCREENING_RETENTION_DAYS")
+    app.config["INVITATION_DAYS"] = _days(app.config["INVITATION_DAYS"], "SCREENING_INVITATION_DAYS")
+    app.config["OPEN_INTAKE"] = _switch(app.config["OPEN_INTAKE"], "SCREENING_OPEN_INTAKE")
+    app.config["BASE_URL"] = _base_url(app.config["BASE_URL"])
 
 
 def _days(value: object, name: str) -> int:
@@ -76,6 +86,33 @@ def _flag(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+_ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _switch(value: object, name: str) -> bool:
+    """A yes or no that must be one: a typo in a setting that closes the questionnaire to the public stops
+    the start rather than being read as "no"."""
+    if isinstance(value, bool) or value in (0, 1):
+        return bool(value)
+    typed = value.strip().lower() if isinstance(value, str) else None
+    if typed not in _ON + _OFF:
+        raise ConfigError(f"screening: {name} must be true or false, not {value!r}")
+    return typed in _ON
+
+
+def _base_url(value: object) -> str:
+    """The site's address without a trailing slash, or "" when unset; an address links cannot be built on
+    stops the start, since every link sent would be broken."""
+    typed = value.strip() if isinstance(value, str) else value
+    if typed in ("", None):
+        return ""
+    if not isinstance(typed, str) or not typed.startswith(("https://", "http://")) or any(
+            ch.isspace() or ch in "?#" for ch in typed) or not typed.partition("://")[2].strip("/"):
+        raise ConfigError(f"screening: SCREENING_BASE_URL must be the site's address, like "
+                          f"https://screening.example-clinic.com, not {value!r}")
+    return typed.rstrip("/")
 
 
 def trust_proxies(app: Flask) -> None:

@@ -2,12 +2,19 @@
 
     create(db, ...)          a new invitation and its token (shown once, never stored); replaces an open one
                              for the same patient
-    by_token(db, token)      the invitation and its state: 'open', 'unknown', 'expired', 'revoked', 'completed'
+    by_token(db, token)      the invitation and its state: 'open', 'unknown', 'expired', 'revoked', 'replaced',
+                             'completed'
+    by_hash(db, hash)        the same, from the token's sha256 (what the patient's cookie holds)
+    by_id(db, id)            the invitation staff chose by its id, or None
     revoke(db, invitation)   the link stops working
     locked_answers(inv)      the identity answers it fills in, which the patient cannot change
     state_of(inv, now)       'sent', 'opened', 'completed', 'expired', 'revoked', 'replaced'
+    newest(db, state)        the newest invitations, optionally in one state, for the staff list
+    begin(db, inv, days)     the date of birth matched: the questionnaire begun from it, or a new one
+    forget_old(db, cutoff)   delete invitations made before cutoff (purge); the caller commits
+    link(base, token)        the personal link a patient is sent
 
-Nothing here logs, and nothing here knows about Flask.
+Nothing here logs, and nothing here knows about Flask: names, dates of birth and tokens never reach a log.
 """
 from __future__ import annotations
 
@@ -16,14 +23,19 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from screening.clock import aware, utcnow
-from screening.records.models import Invitation
+from screening.records import drafts
+from screening.records.models import Draft, Invitation
 
 TOKEN_BYTES = 32  # 256 bits
 REVOKED, REPLACED = "revoked", "replaced"
+STATES = ("sent", "opened", "completed", "expired", "revoked", "replaced")
+# A link lasts at most a year: past that, the clinic's details on it are likely out of date.
+MAX_DAYS = 365
 
 
 def token_hash(token: str) -> str:
@@ -35,6 +47,8 @@ def create(db: Session, *, first_name: str, last_name: str, date_of_birth: date,
            created_by: str | None = None, now: datetime | None = None) -> tuple[Invitation, str]:
     """A new invitation and its token. An open invitation for the same patient (name and date of birth) is
     replaced: its link stops working, and a questionnaire begun from it carries on from the new one."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"an invitation lasts 1 to {MAX_DAYS} days, not {days!r}")
     now = now or utcnow()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = Invitation(token_hash=token_hash(token), first_name=first_name, last_name=last_name,
@@ -56,11 +70,26 @@ def by_token(db: Session, token: str, now: datetime | None = None) -> tuple[Invi
     """The invitation a link's token opens, and why it cannot be used when it cannot."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None, "unknown"
-    invitation = db.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+    return by_hash(db, token_hash(token), now)
+
+
+def by_hash(db: Session, hashed: object, now: datetime | None = None) -> tuple[Invitation | None, str]:
+    """As by_token, from the token's sha256: the patient's cookie holds that, never the token itself."""
+    if not isinstance(hashed, str) or len(hashed) != 64:
+        return None, "unknown"
+    invitation = db.scalar(select(Invitation).where(Invitation.token_hash == hashed))
     if invitation is None:
         return None, "unknown"
     state = state_of(invitation, now or utcnow())
     return invitation, ("open" if state in ("sent", "opened") else state)
+
+
+def by_id(db: Session, invitation_id: int) -> Invitation | None:
+    """The invitation with this id; None for a number no row can have (a typed or tampered id), which the
+    database would refuse with an error rather than find nothing."""
+    if isinstance(invitation_id, bool) or not isinstance(invitation_id, int) or not 0 < invitation_id < 2**31:
+        return None
+    return db.get(Invitation, invitation_id)
 
 
 def state_of(invitation: Invitation, now: datetime | None = None) -> str:
@@ -88,3 +117,77 @@ def locked_answers(invitation: Invitation) -> dict[str, Any]:
     if invitation.record_number:
         answers["record_number"] = invitation.record_number
     return answers
+
+
+def _in_state(state: str, now: datetime) -> ColumnElement[bool]:
+    """The rows state_of would call `state`, as a WHERE clause, so the list filters in the database."""
+    live = and_(Invitation.completed_at.is_(None), Invitation.revoked_at.is_(None))
+    return {
+        "completed": Invitation.completed_at.is_not(None),
+        "revoked": and_(Invitation.completed_at.is_(None), Invitation.revoked_at.is_not(None),
+                        or_(Invitation.revoked_reason.is_(None), Invitation.revoked_reason != REPLACED)),
+        "replaced": and_(Invitation.completed_at.is_(None), Invitation.revoked_reason == REPLACED),
+        "expired": and_(live, Invitation.expires_at <= now),
+        "opened": and_(live, Invitation.expires_at > now, Invitation.opened_at.is_not(None)),
+        "sent": and_(live, Invitation.expires_at > now, Invitation.opened_at.is_(None)),
+    }[state]
+
+
+def newest(db: Session, state: str | None = None, limit: int = 50,
+           now: datetime | None = None) -> tuple[list[tuple[Invitation, str]], int]:
+    """The newest `limit` invitations (in `state` when given), each with its state, and how many there are."""
+    if state is not None and state not in STATES:
+        raise ValueError(f"unknown invitation state {state!r}; one of {', '.join(STATES)}")
+    now = now or utcnow()
+    where = [_in_state(state, now)] if state else []
+    total = db.scalar(select(func.count()).select_from(Invitation).where(*where)) or 0
+    rows = db.scalars(select(Invitation).where(*where)
+                      .order_by(Invitation.created_at.desc(), Invitation.id.desc()).limit(limit)).all()
+    return [(row, state_of(row, now)) for row in rows], total
+
+
+def draft_of(db: Session, invitation: Invitation) -> Draft | None:
+    """The questionnaire begun from this link, or from one it replaced, while it is still kept.
+
+    create() carries the draft of the link it replaces; the older links are looked at too, in case a draft was
+    begun from one while the new link was being made.
+    """
+    ids = [invitation.draft_id] if invitation.draft_id else []
+    ids += db.scalars(select(Invitation.draft_id).where(
+        Invitation.first_name == invitation.first_name, Invitation.last_name == invitation.last_name,
+        Invitation.date_of_birth == invitation.date_of_birth, Invitation.revoked_reason == REPLACED,
+        Invitation.draft_id.is_not(None), Invitation.id != invitation.id).order_by(Invitation.id.desc())).all()
+    for draft_id in dict.fromkeys(ids):
+        draft = drafts.by_id(db, draft_id)
+        if draft is not None:
+            return draft
+    return None
+
+
+def begin(db: Session, invitation: Invitation, days: int) -> tuple[Draft, str | None]:
+    """The patient confirmed the date of birth: the questionnaire to carry on with, and a new resume code.
+
+    The code is None when the questionnaire was begun before: only its sha256 is kept, so it cannot be shown
+    again, and a new one would stop the one the patient may have written down. Either way the draft is tied
+    to this invitation (its submission completes it) and holds the clinic's identity answers. Commits.
+    """
+    invitation.opened_at = invitation.opened_at or utcnow()
+    draft, code = draft_of(db, invitation), None
+    if draft is None:
+        draft, code = drafts.create(db, days)
+    draft.invitation_id = invitation.id
+    invitation.draft_id = draft.id
+    drafts.save(db, draft, {**(draft.answers or {}), **locked_answers(invitation)}, days)
+    return draft, code
+
+
+def forget_old(db: Session, cutoff: datetime) -> int:
+    """Delete invitations made before `cutoff`, with the patient's name and date of birth on them; the
+    caller commits. A draft or submission made from one keeps its answers and loses only the link to it."""
+    return db.execute(delete(Invitation).where(Invitation.created_at < cutoff)).rowcount or 0
+
+
+def link(base_url: str, token: str) -> str:
+    """The personal link: the site's address, then /invite?t= and the token. In the query string, not the path,
+    because the app's and gunicorn's request log lines drop query strings (screening/request_log.py)."""
+    return f"{base_url.rstrip('/')}/invite?t={token}"

@@ -15,6 +15,9 @@ ACTIONS = (
     "staff_added", "staff_disabled", "staff_enabled", "password_reset", "roles_changed",
     "view_submission", "print_submission", "export_csv", "export_fhir", "mark_reviewed", "purge",
     "view_audit", "view_rules", "sandbox", "rules_replay",
+    # Clinic invitations: staff make, revoke and list them; a patient's date-of-birth check is recorded with no
+    # actor. The detail names the invitation by its id, never by the patient's name or date of birth.
+    "invitation_created", "invitation_revoked", "invitations_viewed", "invitation_dob_wrong", "invitation_dob_locked",
 )
 CLI_SOURCE = "cli"
 

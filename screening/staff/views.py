@@ -23,11 +23,18 @@ class Section(NamedTuple):
     label: str
     path: str
     description: str
+    # Other roles that open the section too.
+    also: tuple[str, ...] = ()
+
+    def open_to(self, roles: frozenset[str]) -> bool:
+        return self.role in roles or any(r in roles for r in self.also)
 
 
 # Paths, not endpoints: a section's page may be built after this list, and the nav must not break meanwhile.
 SECTIONS = (
     Section(CLINICIAN, "Submissions", "/staff/submissions", "Patients' screening answers and their summaries."),
+    Section(CLINICIAN, "Invitations", "/staff/invitations",
+            "Personal links that send a patient straight to their own questionnaire.", also=(ADMIN,)),
     Section(RULES, "Rules", "/staff/rules", "The rules that make the summary, and a sandbox to try them."),
     Section(ADMIN, "Audit trail", "/staff/audit", "Who signed in, and who viewed, printed or exported what."),
 )
@@ -36,7 +43,7 @@ SECTIONS = (
 @bp.app_context_processor
 def _staff_sections() -> dict[str, list[Section]]:
     staff = g.get("staff")
-    return {"staff_sections": [s for s in SECTIONS if staff and s.role in staff.roles]}
+    return {"staff_sections": [s for s in SECTIONS if staff and s.open_to(staff.roles)]}
 
 
 def _sign_in_page(status: int, target: str | None, email: str = "", error: str = "") -> tuple[str, int]:

@@ -98,15 +98,24 @@ def _page(template: str, draft: Draft | None, status: int = 200, **context: Any)
     return render_template(template, steps=STEPS, **context), status
 
 
+def _clinic() -> dict[str, Any]:
+    """The clinic's name, also as a sentence starts with it, and whether anyone may start a questionnaire."""
+    clinic = current_app.config["CLINIC_NAME"]
+    return {"clinic": clinic, "clinic_sentence": clinic[:1].upper() + clinic[1:],
+            "open_intake": current_app.config["OPEN_INTAKE"]}
+
+
+def _start_page(draft: Draft | None, status: int = 200) -> tuple[str, int]:
+    return _page("start.html", None, status, draft_in_progress=draft is not None, draft_days=_days(),
+                 retention=how_long(int(current_app.config["RETENTION_DAYS"])), **_clinic())
+
+
 @bp.get("/")
 def start() -> Response | tuple[str, int]:
     draft = _draft()
     if draft is None and _sent() is not None:
         return redirect(url_for("wizard.sent"), 303)
-    clinic = current_app.config["CLINIC_NAME"]
-    return _page("start.html", None, draft_in_progress=draft is not None, clinic=clinic,
-                 clinic_sentence=clinic[:1].upper() + clinic[1:], draft_days=_days(),
-                 retention=how_long(int(current_app.config["RETENTION_DAYS"])))
+    return _start_page(draft)
 
 
 @bp.post("/start")
@@ -114,6 +123,10 @@ def begin() -> Response | tuple[str, int]:
     existing = _draft()
     if request.form.get("restart") != "yes" and existing is not None:
         return redirect(_where_to_resume(existing), 303)
+    if not current_app.config["OPEN_INTAKE"]:
+        # Only a clinic's personal link begins a questionnaire (screening.wizard.invite_views); one in progress
+        # in this browser carries on above, and is never replaced by a new one here.
+        return _start_page(existing, 403)
     if existing is None and _sent() is not None and request.form.get("confirm") != "yes":
         # Only the confirmation page's own button starts again after Send; anything else changes nothing.
         return _page("start_again.html", None, submission=_sent())
@@ -210,7 +223,7 @@ def check() -> Response | tuple[str, int]:
     answers = Q.prune(draft.answers)
     if Q.first_incomplete(answers, draft.presented):
         return redirect(_where_to_resume(draft), 303)
-    return _page("check.html", draft, sections=check_answers.sections(Q, answers))
+    return _page("check.html", draft, sections=check_answers.sections(Q, answers), locked=set(_locked(draft)))
 
 
 @bp.post("/send")
@@ -242,7 +255,7 @@ def sent() -> Response | tuple[str, int]:
     submission = _sent()
     if submission is None:
         return redirect(url_for("wizard.start"), 303)
-    return _page("sent.html", None, submission=submission)
+    return _page("sent.html", None, submission=submission, **_clinic())
 
 
 @bp.get("/saved")
