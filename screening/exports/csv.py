@@ -1,23 +1,27 @@
 """The submissions as CSV for a clinic spreadsheet: one row per submission, one column per question.
 
-Columns, in order: the submission's own fields,
-then one column per catalogue question and score in catalogue order, headed by its id and holding the
-answer in catalogue form (a choice value, multi values joined with ';', a number, a text; 'not_asked'
-when its show-when was false; empty when not answered), then the topics: `topics` (every topic id,
-urgent first) and one column per severity (`urgent_topics`, ...) so a spreadsheet can filter on either.
+Columns, in order: the reference, then who the patient is (first_name, last_name, date_of_birth as
+YYYY-MM-DD, record_number, phone, email; empty for a submission sent before they were asked), then the
+submission's other fields, then one column per catalogue question and score in catalogue order, headed by
+its id and holding the answer in catalogue form (a choice value, multi values joined with ';', a number, a
+text; 'not_asked' when its show-when was false; empty when not answered), then the topics: `topics` (every
+topic id, urgent first) and one column per severity (`urgent_topics`, ...) so a spreadsheet can filter on
+either. The identity questions have no answer columns: their columns come from the submission's identity
+columns, once. Scores (the age among them) are worked out as of the day the answers were sent.
 
-Patients type free text, and a spreadsheet runs a cell that starts with '=', '+', '-', '@', a tab or a
-carriage return as a formula: such cells get a leading single quote. Nothing here imports Flask.
+Patients type free text, their names and phone numbers too, and a spreadsheet runs a cell that starts with
+'=', '+', '-', '@', a tab or a carriage return as a formula: such a cell, whichever column it is in, gets a
+leading single quote ("+1 555 201 4477" becomes "'+1 555 201 4477"). Nothing here imports Flask.
 """
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from screening.clock import iso_utc
+from screening.clock import iso_utc, utc_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import Question
 from screening.records.models import Submission
@@ -46,9 +50,14 @@ def _topics(severity: str | None) -> Callable[[Submission], str]:
     return ids
 
 
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
 def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
     return [
         ("reference", lambda s: s.reference),
+        *identity_columns(),
         ("submitted_at", lambda s: _when(s.submitted_at)),
         ("started_at", lambda s: _when(s.started_at)),
         ("status", lambda s: s.status),
@@ -64,6 +73,18 @@ def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
     ]
 
 
+def identity_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
+    """Who the patient is, from the submission's columns, which the search and the FHIR Patient read too."""
+    return [
+        ("first_name", lambda s: s.first_name),
+        ("last_name", lambda s: s.last_name),
+        ("date_of_birth", lambda s: _day(s.date_of_birth)),
+        ("record_number", lambda s: s.record_number),
+        ("phone", lambda s: s.phone),
+        ("email", lambda s: s.email),
+    ]
+
+
 def topic_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
     return [("topics", _topics(None))] + [(f"{s}_topics", _topics(s)) for s in SEVERITIES]
 
@@ -74,8 +95,9 @@ class Layout:
     def __init__(self, questionnaire: Questionnaire = QUESTIONNAIRE):
         self.questionnaire = questionnaire
         self.fields = submission_columns()
-        # Every question, then every score, in catalogue order: the catalogue is the only list of them.
-        self.questions: list[Question] = list(questionnaire.catalogue)
+        # Every question but the identity ones (in identity_columns), then every score, in catalogue order: the
+        # catalogue is the only list of them.
+        self.questions: list[Question] = [q for q in questionnaire.catalogue if not q.identity]
         self.topics = topic_columns()
 
     def header(self) -> list[str]:
@@ -83,14 +105,14 @@ class Layout:
 
     def row(self, submission: Submission) -> list[str]:
         answers = submission.answers or {}
-        scored = self.questionnaire.with_scores(answers)
+        scored = self.questionnaire.with_scores(answers, as_of=utc_day(submission.submitted_at))
         cells = [get(submission) for _, get in self.fields]
         cells += [self.answer(q, answers, scored) for q in self.questions]
         cells += [get(submission) for _, get in self.topics]
         return [guard(cell) for cell in cells]
 
     def answer(self, question: Question, answers: Mapping[str, Any], scored: Mapping[str, Any]) -> Any:
-        if question.points:
+        if question.worked_out_from:  # a score: AUDIT-C, or the age from the date of birth
             return scored.get(question.id, "")
         if question.id in answers:
             value = answers[question.id]

@@ -33,17 +33,29 @@ How the catalogue maps onto FHIR (docs: README, "FHIR export"):
 - The Questionnaire's version is a hash of the catalogue, so a changed question gives a new version.
   Every submission stores the catalogue version it was asked with, and its response points at that
   version of the Questionnaire.
+- Who the patient is (the identity questions: name, date of birth, record number, phone, email) is the
+  response's `subject`, not items: a Patient contained in the response (id `patient`: name, birthDate, the
+  record number as an MR identifier under `<base>/sid/record-number`, telecom for phone and email), which
+  is also its `author` and `source`, as the patient filled the form in. The identity questions are items of
+  neither the Questionnaire (whose subjectType is Patient) nor the response: an item would hold the same
+  name or date a second time, free to disagree with the Patient a record system files the answers under,
+  and the response of a Questionnaire with required identity items would not be complete without them.
+  A step made only of identity questions ("Your details") has no group. The age worked out from the date
+  of birth stays among the scores, as of the day the answers were sent. A submission sent before identity
+  was asked has no Patient and no subject; the response is valid FHIR without them.
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import astuple, dataclass
+from datetime import date, datetime
 from typing import Any, Mapping
 
-from screening.clock import iso_utc
+from screening.clock import iso_utc, utc_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import (
     CHOICE,
+    DATE,
     DONT_KNOW,
     MULTI,
     NUMBER,
@@ -53,6 +65,7 @@ from screening.catalogue.types import (
     Question,
     Step,
 )
+from screening.catalogue.formats import parse_iso
 from screening.conditions.language import All, Any_, Comparison, Condition
 from screening.conditions.operators import (
     ANSWERED,
@@ -79,6 +92,10 @@ DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-r
 ASKED_UNKNOWN = "asked-unknown"
 UCUM = "http://unitsofmeasure.org"
 UCUM_CODES = {"years": "a", "mmHg": "mm[Hg]", "points": "{score}"}
+PATIENT_ID = "patient"
+PATIENT_REFERENCE = {"reference": f"#{PATIENT_ID}"}
+IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203"
+MEDICAL_RECORD_NUMBER = {"coding": [{"system": IDENTIFIER_TYPES, "code": "MR", "display": "Medical record number"}]}
 
 def canonical_url(base: str = DEFAULT_BASE) -> str:
     return f"{base.rstrip('/')}/Questionnaire/{QUESTIONNAIRE_ID}"
@@ -100,6 +117,11 @@ def reference_system(base: str = DEFAULT_BASE) -> str:
     return f"{base.rstrip('/')}/sid/submission-reference"
 
 
+def record_number_system(base: str = DEFAULT_BASE) -> str:
+    """The clinic's record numbers: under the clinic's own FHIR base, as they are the clinic's identifiers."""
+    return f"{base.rstrip('/')}/sid/record-number"
+
+
 def group_link_id(step: Step) -> str:
     return f"step.{step.id}"
 
@@ -111,9 +133,14 @@ def catalogue_version(questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
 # --- The Questionnaire -------------------------------------------------------------------------------
 
 
+def asked_as_items(step: Step) -> tuple[Question, ...]:
+    """The step's questions that are items: all but the identity ones, which are the subject (see above)."""
+    return tuple(q for q in step.questions if not q.identity)
+
+
 def build_questionnaire(base: str = DEFAULT_BASE, questionnaire: Questionnaire = QUESTIONNAIRE) -> dict[str, Any]:
     catalogue = questionnaire.catalogue
-    groups = [_group(step, questionnaire, base) for step in catalogue.steps]
+    groups = [_group(step, questionnaire, base) for step in catalogue.steps if asked_as_items(step)]
     if catalogue.scores:
         groups.append({
             "linkId": "scores", "type": "group", "text": "Scores worked out from the answers",
@@ -139,7 +166,7 @@ def _group(step: Step, questionnaire: Questionnaire, base: str) -> dict[str, Any
     items: list[dict[str, Any]] = []
     if step.intro:
         items.append({"linkId": f"{group_link_id(step)}.intro", "type": "display", "text": step.intro})
-    items.extend(_question_item(q, questionnaire, base) for q in step.questions)
+    items.extend(_question_item(q, questionnaire, base) for q in asked_as_items(step))
     return {"linkId": group_link_id(step), "type": "group", "text": step.title, "item": items}
 
 
@@ -178,6 +205,8 @@ def _question_item(question: Question, questionnaire: Questionnaire, base: str) 
     elif question.type == TEXT:
         item["type"] = "text"
         item["maxLength"] = question.max_length
+    elif question.type == DATE:
+        item["type"] = "date"  # none today: the only date asked is the date of birth, an identity question
     else:  # pragma: no cover - the catalogue refuses other types
         raise ValueError(f"no FHIR item type for {question.type!r}")
     if question.show_when is not None and not question.points:
@@ -186,10 +215,10 @@ def _question_item(question: Question, questionnaire: Questionnaire, base: str) 
         if translated is None:
             extensions.append({"url": show_when_url(base), "valueString": json.dumps(question.show_when)})
         else:
-            conditions, behaviour = translated
+            conditions, behavior = translated
             item["enableWhen"] = conditions
             if len(conditions) > 1:
-                item["enableBehavior"] = behaviour
+                item["enableBehavior"] = behavior
     if extensions:
         item = {"extension": extensions, **item}
     item["required"] = question.required
@@ -207,16 +236,16 @@ def enable_when(condition: Condition, questionnaire: Questionnaire = QUESTIONNAI
     """(enableWhen list, enableBehavior) saying exactly `condition`, or None when FHIR cannot."""
     try:
         if isinstance(condition, (All, Any_)):
-            behaviour = "all" if isinstance(condition, All) else "any"
+            behavior = "all" if isinstance(condition, All) else "any"
             conditions: list[dict[str, Any]] = []
             for part in condition.parts:
                 if not isinstance(part, Comparison):
                     raise _Inexpressible
                 more, inner = _comparison(part, questionnaire, base)
-                if len(more) > 1 and inner != behaviour:
+                if len(more) > 1 and inner != behavior:
                     raise _Inexpressible
                 conditions.extend(more)
-            return conditions, behaviour
+            return conditions, behavior
         if isinstance(condition, Comparison):
             return _comparison(condition, questionnaire, base)
         raise _Inexpressible
@@ -262,13 +291,39 @@ def _state(c: Comparison, question: Question, equals) -> tuple[list[dict[str, An
 # --- A QuestionnaireResponse -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who the patient is, from a submission's identity columns; every part None when not given."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    date_of_birth: date | None = None
+    record_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def of(cls, submission: Any) -> "Identity":
+        return cls(submission.first_name, submission.last_name, submission.date_of_birth,
+                   submission.record_number, submission.phone, submission.email)
+
+    @property
+    def recorded(self) -> bool:
+        """Anything given: a submission sent before identity was asked has nothing, and no Patient."""
+        return any(astuple(self))
+
+
 def build_response(reference: str, submitted_at: datetime, answers: Mapping[str, Any], base: str = DEFAULT_BASE,
-                   questionnaire: Questionnaire = QUESTIONNAIRE, asked_with: str | None = None) -> dict[str, Any]:
-    """The response for one submission's stored answers; questions not asked or not answered are left out."""
-    with_scores = questionnaire.with_scores(answers)
+                   questionnaire: Questionnaire = QUESTIONNAIRE, asked_with: str | None = None,
+                   identity: Identity | None = None) -> dict[str, Any]:
+    """The response for one submission's stored answers; questions not asked or not answered are left out.
+
+    Scores are worked out as of the day it was sent (UTC), so an exported age is the age the rules saw.
+    """
+    with_scores = questionnaire.with_scores(answers, as_of=utc_day(submitted_at))
     groups: list[dict[str, Any]] = []
     catalogue = questionnaire.catalogue
-    sections = [(group_link_id(s), s.title, s.questions) for s in catalogue.steps]
+    sections = [(group_link_id(s), s.title, asked_as_items(s)) for s in catalogue.steps]
     if catalogue.scores:
         sections.append(("scores", "Scores worked out from the answers", catalogue.scores))
     for link_id, title, questions in sections:
@@ -283,9 +338,39 @@ def build_response(reference: str, submitted_at: datetime, answers: Mapping[str,
         "status": "completed",
         "authored": iso_utc(submitted_at),
     }
+    if identity is not None and identity.recorded:
+        response.update(contained=[patient(identity, base)], subject=PATIENT_REFERENCE, author=PATIENT_REFERENCE,
+                        source=PATIENT_REFERENCE)
     if groups:
         response["item"] = groups
     return response
+
+
+def response_for(submission: Any, base: str = DEFAULT_BASE,
+                 questionnaire: Questionnaire = QUESTIONNAIRE) -> dict[str, Any]:
+    """The response for a stored submission, with its patient (screening.records.models.Submission)."""
+    return build_response(submission.reference, submission.submitted_at, submission.answers, base=base,
+                          questionnaire=questionnaire, asked_with=submission.catalogue_version or None,
+                          identity=Identity.of(submission))
+
+
+def patient(identity: Identity, base: str = DEFAULT_BASE) -> dict[str, Any]:
+    """The contained Patient: only what the patient gave, so no element is ever empty (FHIR forbids that)."""
+    resource: dict[str, Any] = {"resourceType": "Patient", "id": PATIENT_ID}
+    if identity.record_number:
+        resource["identifier"] = [{"type": MEDICAL_RECORD_NUMBER, "system": record_number_system(base),
+                                   "value": identity.record_number}]
+    name = {k: v for k, v in (("family", identity.last_name),
+                              ("given", [identity.first_name] if identity.first_name else None)) if v}
+    if name:
+        resource["name"] = [name]
+    telecom = [{"system": system, "value": value}
+               for system, value in (("phone", identity.phone), ("email", identity.email)) if value]
+    if telecom:
+        resource["telecom"] = telecom
+    if identity.date_of_birth:
+        resource["birthDate"] = identity.date_of_birth.isoformat()
+    return resource
 
 
 def _answer_item(question: Question, answers: Mapping[str, Any], base: str) -> dict[str, Any] | None:
@@ -299,6 +384,10 @@ def _answer_item(question: Question, answers: Mapping[str, Any], base: str) -> d
         if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
             return None  # not a whole number: nothing valid to say, and the catalogue never stores one
         item["answer"] = [{"valueInteger": int(value)}]
+    elif question.type == DATE:
+        if parse_iso(value) is None:
+            return None
+        item["answer"] = [{"valueDate": value}]
     elif question.type == TEXT:
         if not isinstance(value, str) or not value.strip():
             return None

@@ -13,7 +13,7 @@ from screening.records.models import AuditEvent
 ACTIONS = (
     "sign_in", "sign_in_failed", "account_locked", "sign_out",
     "staff_added", "staff_disabled", "staff_enabled", "password_reset", "roles_changed",
-    "view_submission", "print_submission", "export_csv", "export_fhir", "mark_reviewed", "purge",
+    "view_submission", "view_submission_list", "print_submission", "export_csv", "export_fhir", "mark_reviewed", "purge",
     "view_audit", "view_rules", "sandbox", "rules_replay",
     # Clinic invitations: staff make, revoke and list them; a patient's date-of-birth check is recorded with no
     # actor. The detail names the invitation by its id, never by the patient's name or date of birth.

@@ -1,6 +1,7 @@
 """Exports for clinicians: every submission as CSV, and one submission as a FHIR QuestionnaireResponse.
 
-Both are recorded in the audit trail before anything is sent.
+Both hold who the patient is, so both are for the clinician role only, and both are recorded in the audit
+trail before anything is sent (the CSV's with its filter in words: what a search was by, never what was typed).
 """
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def export_csv() -> Response | tuple[Response, int]:
     except submission_list.BadFilter as bad:
         return Response("\n".join(bad.problems) + "\n", status=400, mimetype="text/plain")
     db = database.session()
+    list_filter = submission_list.resolve(db, list_filter)
     rows = db.scalar(submission_list.count_query(list_filter)) or 0
     record("export_csv", detail=f"{list_filter.describe()}; {rows} row(s)")
     filename = f"submissions-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(stream_with_context(csv_export.export(submission_list.newest_first(db, list_filter))), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    rows_text = stream_with_context(csv_export.export(submission_list.newest_first(db, list_filter)))
+    return Response(rows_text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/submissions/<reference>/fhir")
@@ -43,8 +45,7 @@ def export_fhir(reference: str) -> Response:
     submission = by_reference(database.session(), reference.strip().upper()[:20])
     if submission is None:
         abort(404)
-    resource = fhir.build_response(submission.reference, submission.submitted_at, submission.answers,
-                                   base=current_app.config["FHIR_BASE"], asked_with=submission.catalogue_version)
+    resource = fhir.response_for(submission, base=current_app.config["FHIR_BASE"])
     record("export_fhir", submission_reference=submission.reference, detail="QuestionnaireResponse")
     return Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON, headers={
         "Content-Disposition": f'attachment; filename="{submission.reference}.fhir.json"'})

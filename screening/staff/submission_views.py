@@ -35,14 +35,25 @@ def _status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+# The list shows patients' names and dates of birth, so each showing of it is recorded, as a submission's page is.
+LIST_ACTION = "view_submission_list"
+LIST_DETAIL = "submissions list"
+
+
 @bp.get("/submissions")
 @role_required(CLINICIAN)
 def submissions() -> tuple[str, int]:
+    """One page of the list. Recorded with the filter in words (`describe`): what a search was by, never the
+    name, date of birth or record number typed, which would put a patient's identity in the trail."""
     try:
         list_filter, page = submission_list.parse(request.args)
     except submission_list.BadFilter as bad:
+        record(LIST_ACTION, detail=f"{LIST_DETAIL}: filter refused")
         return _list_page(problems=bad.problems, result=None, list_filter=None), 400
-    result = submission_list.search(database.session(), list_filter, page)
+    db = database.session()
+    list_filter = submission_list.resolve(db, list_filter)
+    result = submission_list.search(db, list_filter, page)
+    record(LIST_ACTION, detail=f"{LIST_DETAIL}: {list_filter.describe()} page={page}")
     return _list_page(problems=[], result=result, list_filter=list_filter), 200
 
 

@@ -4,6 +4,8 @@ Requirement (issue 7, "A copy to keep"): a visible "Print or save as PDF" contro
 the printed copy holds the reference code, the date sent (US format), every topic with its text and the answers
 that raised it, and no navigation; without JavaScript the control is a link to the same page in its print
 layout. The whole summary passes axe-core, in both layouts.
+Requirement (issue 8, "The clinician sheet"): the copy carries the patient's name, date of birth and reference
+on every printed page (and "Page N of M"), as the clinician sheet does.
 
 The questionnaire is answered through the Flask test client on the served app, and its session cookie handed
 to the browser: the patient's walk through every step in Chromium is tests/browser/test_patient_journey.py's.
@@ -28,6 +30,7 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from screening.records import database  # noqa: E402
+from screening.catalogue.formats import us_date  # noqa: E402
 from screening.records.submissions import by_reference, summary_of  # noqa: E402
 from tests.conftest import Patient, make_app  # noqa: E402
 
@@ -40,9 +43,11 @@ PAPER = {"Letter": (612, 792), "A4": (595.3, 841.9)}
 
 
 class Sent:
-    def __init__(self, url: str, cookie: dict, reference: str, sent_on: str, topics: tuple, draft_cookie: dict):
+    def __init__(self, url: str, cookie: dict, reference: str, sent_on: str, topics: tuple, draft_cookie: dict,
+                 name: str = "", born_on: str = ""):
         self.url, self.cookie, self.reference, self.sent_on, self.topics = url, cookie, reference, sent_on, topics
         self.draft_cookie = draft_cookie  # another patient's, still answering
+        self.name, self.born_on = name, born_on  # as the patient gave them: "Sam Rivera", "April 2, 1986"
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +59,20 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
     patient.complete(ANSWERS)
     assert patient.send().location == "/summary"
     answering.start()
-    name = app.config["SESSION_COOKIE_NAME"]
+    name = app.config["SESSION_COOKIE_NAME"]  # the cookie's
     cookie, draft_cookie = patient.client.get_cookie(name), answering.client.get_cookie(name)
     reference = re.search(r'class="code">(KS-[0-9A-Z-]+)<', patient.client.get("/summary").get_data(as_text=True))[1]
     with app.app_context():
         submission = by_reference(database.session(), reference)
         day = submission.submitted_at
         topics = summary_of(submission).topics
+        patient_name = f"{submission.first_name} {submission.last_name}"
+        born_on = us_date(submission.date_of_birth)
     assert {t.severity for t in topics} == {"urgent", "discuss", "mention"}, [t.id for t in topics]
     with serve(app) as url:
         yield Sent(url, {"name": name, "value": cookie.value, "url": url}, reference,
-                   f"{day:%B} {day.day}, {day.year}", topics, {"name": name, "value": draft_cookie.value, "url": url})
+                   f"{day:%B} {day.day}, {day.year}", topics, {"name": name, "value": draft_cookie.value, "url": url},
+                   patient_name, born_on)
 
 
 def patient_page(browser: Browser, sent: Sent, cookie: dict | None = None, **context_options) -> Page:
@@ -122,6 +130,13 @@ def test_printed_summary_holds_reference_date_topics_and_their_answers(sent, chr
             assert squashed(f"{because.label} {because.answer}") in text, (topic.id, because)
     assert text.count(squashed("Because you told us:")) == sum(1 for t in sent.topics if t.because)
     assert squashed("Summary made with rules version") in text  # the last line: nothing is cut off
+    # Whose copy it is, on every page: the name, date of birth and reference, and which page of how many.
+    assert len(pdf.pages) >= 2  # so that "every page" means more than the first
+    for number, pdf_page in enumerate(pdf.pages, start=1):
+        page_text = squashed(pdf_page.extract_text())
+        for identifier in (sent.name, f"Date of birth {sent.born_on}", f"Reference {sent.reference}",
+                           f"Page {number} of {len(pdf.pages)}"):
+            assert squashed(identifier) in page_text, (number, identifier)
     # No navigation or controls on paper.
     for chrome in ("Ketamine treatment screening", "Skip to main content", "Print or save as PDF",
                    "This questionnaire helps you prepare"):
@@ -134,6 +149,7 @@ def test_print_button_prints_the_page_in_place(sent, chromium):
     page.goto(sent.url + "/summary")
     button = page.get_by_role("button", name="Print or save as PDF")
     expect(button).to_be_visible()
+    expect(page.locator(".running-head")).to_be_hidden()  # the header of the printed pages: paper only
     # Near the top: straight after the reference code, before the first topic.
     assert page.evaluate("""() => {
         const button = [...document.querySelectorAll('button')].find(b => b.textContent === 'Print or save as PDF');
@@ -164,6 +180,8 @@ def test_without_javascript_the_print_link_opens_the_print_layout(sent, chromium
     expect(page.get_by_text("Print or save as PDF")).to_have_count(0)
     expect(page.locator(".panel")).to_contain_text(sent.reference)
     expect(page.locator(".panel")).to_contain_text(f"Sent on {sent.sent_on}")
+    for identifier in (sent.name, f"Date of birth {sent.born_on}", f"Reference {sent.reference}"):
+        expect(page.locator(".running-head")).to_contain_text(identifier)
     expect(page.locator("section.care-card")).to_have_count(len(sent.topics))
     page.get_by_role("link", name="Back to your summary").click()
     expect(page).to_have_url(sent.url + "/summary")

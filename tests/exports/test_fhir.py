@@ -2,7 +2,10 @@
 
 Requirement (issue 3, "Export"): `questions export --format fhir` gives a Questionnaire resource, and each
 submission exports as a QuestionnaireResponse that points at it; the structure is validated with a
-well-kept FHIR library. fhir.resources 8 has no plain R4 package; its R4B models are used, whose
+well-kept FHIR library. Issue 8: the response's subject is a contained Patient (name, birthDate, record
+number, phone and email as given), also its author and source; it is authored when sent and identified by
+the KS reference; the identity questions are not items (they are the Patient), and a submission from
+before identity was asked has no Patient and no subject; scores are worked out as of the day sent. fhir.resources 8 has no plain R4 package; its R4B models are used, whose
 Questionnaire and QuestionnaireResponse are the same as R4's (R4B changed neither resource).
 The library checks structure and types, not FHIR's invariants, so the few invariants our output could
 break (que-2 unique linkIds, que-7 `exists` takes a boolean, que-12 enableBehavior with several
@@ -10,10 +13,12 @@ enableWhen) are checked here as well. The route is tested in tests/staff/test_ex
 """
 import json
 import operator
-from datetime import datetime, timezone
+from dataclasses import astuple
+from datetime import date, datetime, timezone
 
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
 from tests.conftest import make_app
@@ -21,13 +26,16 @@ from screening.exports import fhir
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue import CATALOGUE
 from screening.catalogue.questions import NO, YES
-from screening.catalogue.types import CHOICE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
+from screening.catalogue.types import (CHOICE, DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question,
+                                       Step)
 from screening.conditions.language import compile_condition
 
 from tests.conftest import HEALTHY
 
 SUBMITTED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-ANSWER_TYPES = {"choice": "valueCoding", "integer": "valueInteger", "text": "valueString"}
+ANSWER_TYPES = {"choice": "valueCoding", "integer": "valueInteger", "text": "valueString", "date": "valueDate"}
+IDENTITY_IDS = [q.id for q in CATALOGUE if q.identity]
+ITEM_IDS = [q.id for q in CATALOGUE if not q.identity]
 
 
 def flatten(items, parent=None):
@@ -45,8 +53,9 @@ def exported(runner, *args):
     return json.loads(result.output)
 
 
-def response_for(answers, questionnaire=QUESTIONNAIRE):
-    return fhir.build_response("KS-7Q2M-X4KD", SUBMITTED, questionnaire.prune(answers), questionnaire=questionnaire)
+def response_for(answers, questionnaire=QUESTIONNAIRE, identity=None, submitted=SUBMITTED):
+    return fhir.build_response("KS-7Q2M-X4KD", submitted, questionnaire.prune(answers), questionnaire=questionnaire,
+                               identity=identity)
 
 
 def assert_links(response, questionnaire):
@@ -118,13 +127,28 @@ def test_fhir_export_has_a_title_and_the_catalogue_version(runner):
 def test_fhir_export_has_a_group_per_step_then_the_scores(runner):
     questionnaire = exported(runner, "--format", "fhir")
     assert [(g["linkId"], g["type"]) for g in questionnaire["item"]] == \
-        [(f"step.{s.id}", "group") for s in CATALOGUE.steps] + [("scores", "group")]
+        [(f"step.{s.id}", "group") for s in CATALOGUE.steps if s.id != "your_details"] + [("scores", "group")]
 
 
 def test_fhir_export_has_an_item_per_question_in_catalogue_order(runner):
     questionnaire = exported(runner, "--format", "fhir")
     questions = [i["linkId"] for g in questionnaire["item"] for i in g["item"] if i["type"] != "display"]
-    assert questions == CATALOGUE.ids
+    assert questions == ITEM_IDS
+
+
+def test_fhir_export_leaves_the_identity_questions_to_the_subject(runner):
+    questionnaire = exported(runner, "--format", "fhir")
+    assert IDENTITY_IDS and set(IDENTITY_IDS).isdisjoint(flatten(questionnaire["item"])) and \
+        questionnaire["subjectType"] == ["Patient"]
+
+
+def test_fhir_date_question_is_a_date_item_answered_with_a_date():
+    catalogue = Catalogue((Step("s", "S", (Question("seen_on", "Seen on?", DATE),)),))
+    questionnaire = Questionnaire(catalogue, {})
+    item, _ = flatten(fhir.build_questionnaire(questionnaire=questionnaire)["item"])["seen_on"]
+    response = response_for({"seen_on": "2026-01-31"}, questionnaire)
+    FhirResponse.model_validate(response)
+    assert item["type"] == "date" and flatten(response["item"])["seen_on"][0]["answer"] == [{"valueDate": "2026-01-31"}]
 
 
 def test_fhir_link_ids_are_unique(runner):
@@ -181,8 +205,8 @@ def test_fhir_text_question_is_text_with_its_length_limit(runner):
 
 
 def test_fhir_hint_is_a_display_item_under_its_question(runner):
-    age, _ = flatten(exported(runner, "--format", "fhir")["item"])["age"]
-    assert age["item"] == [{"linkId": "age.hint", "type": "display", "text": CATALOGUE["age"].hint}]
+    sex, _ = flatten(exported(runner, "--format", "fhir")["item"])["sex_at_birth"]
+    assert sex["item"] == [{"linkId": "sex_at_birth.hint", "type": "display", "text": CATALOGUE["sex_at_birth"].hint}]
 
 
 def test_fhir_score_is_read_only(runner):
@@ -356,3 +380,81 @@ def test_response_points_at_the_questionnaire_version_it_was_asked_with():
     response = fhir.build_response("KS-AAAA-BBBB", datetime(2026, 1, 2, tzinfo=timezone.utc), {"age": 40},
                                    asked_with="0123456789abcdef")
     assert response["questionnaire"].endswith("|0123456789abcdef")
+
+
+# --- The patient: the response's subject -------------------------------------------------------------------
+
+
+ANA = fhir.Identity("Ana María", "Díaz-López", date(1990, 4, 2), "MRN-0042", "+1 555-201-4477", "ana@mail.example")
+
+
+def contained_patient(response):
+    patient, = response["contained"]
+    return patient
+
+
+def test_fhir_response_with_a_patient_validates_with_the_patient():
+    resource = FhirResponse.model_validate(response_for(HEALTHY, identity=ANA))
+    patient = FhirPatient.model_validate(contained_patient(response_for(HEALTHY, identity=ANA)))
+    assert resource.subject.reference == "#patient" and patient.birthDate == date(1990, 4, 2)
+
+
+def test_fhir_patient_is_contained_subject_author_and_source():
+    response = response_for(HEALTHY, identity=ANA)
+    assert contained_patient(response)["id"] == "patient" and \
+        response["subject"] == response["author"] == response["source"] == {"reference": "#patient"}
+
+
+def test_fhir_patient_has_name_and_date_of_birth():
+    patient = contained_patient(response_for(HEALTHY, identity=ANA))
+    assert (patient["name"], patient["birthDate"]) == ([{"family": "Díaz-López", "given": ["Ana María"]}], "1990-04-02")
+
+
+def test_fhir_patient_record_number_is_a_medical_record_identifier_under_the_base():
+    patient = contained_patient(response_for(HEALTHY, identity=ANA))
+    assert patient["identifier"] == [{
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR",
+                             "display": "Medical record number"}]},
+        "system": "https://example.org/fhir/sid/record-number", "value": "MRN-0042"}]
+
+
+def test_fhir_patient_phone_and_email_are_telecom():
+    patient = contained_patient(response_for(HEALTHY, identity=ANA))
+    assert patient["telecom"] == [{"system": "phone", "value": "+1 555-201-4477"},
+                                  {"system": "email", "value": "ana@mail.example"}]
+
+
+def test_fhir_patient_leaves_out_what_was_not_given():
+    patient = contained_patient(response_for(HEALTHY, identity=fhir.Identity("Sam", "Rivera", date(1986, 1, 5))))
+    assert set(patient) == {"resourceType", "id", "name", "birthDate"}
+
+
+def test_fhir_response_without_identity_has_no_patient_and_no_subject():
+    response = response_for(HEALTHY, identity=fhir.Identity())
+    FhirResponse.model_validate(response)
+    assert not {"contained", "subject", "author", "source"} & set(response)
+
+
+def test_fhir_response_is_identified_by_its_reference_under_the_base():
+    assert response_for(HEALTHY, identity=ANA)["identifier"] == {
+        "system": "https://example.org/fhir/sid/submission-reference", "value": "KS-7Q2M-X4KD"}
+
+
+def test_fhir_response_does_not_repeat_the_identity_as_items():
+    response = response_for(HEALTHY, identity=ANA)
+    assert set(IDENTITY_IDS).isdisjoint(flatten(response["item"])) and "step.your_details" not in flatten(response["item"])
+
+
+def test_fhir_response_age_is_worked_out_as_of_the_day_sent():
+    answers = {**HEALTHY, "date_of_birth": "1990-06-01"}
+    age, _ = flatten(response_for(answers, submitted=datetime(2020, 1, 1, 12, tzinfo=timezone.utc))["item"])["age"]
+    assert age["answer"] == [{"valueInteger": 29}]
+
+
+def test_fhir_response_for_a_stored_submission_takes_its_identity_columns():
+    class Stored:  # the columns of screening.records.models.Submission that a response reads
+        reference, submitted_at, answers, catalogue_version = "KS-7Q2M-X4KD", SUBMITTED, HEALTHY, ""
+        first_name, last_name, date_of_birth, record_number, phone, email = astuple(ANA)
+
+    response = fhir.response_for(Stored)
+    assert contained_patient(response) == contained_patient(response_for(HEALTHY, identity=ANA))

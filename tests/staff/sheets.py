@@ -1,12 +1,22 @@
 """Submissions for the submission-page and print tests: a typical one, the longest possible one, and a way
-to store any answers exactly as the patient's Send does (a draft, then screening.records.submissions.submit)."""
+to store any answers exactly as the patient's Send does (a draft, then screening.records.submissions.submit).
+
+The browser helpers at the end (sign_in, printed, smallest_font_px) are shared by tests/staff/test_print_pages.py
+and tests/perf/measure_sheet_pages.py; they import Playwright and pypdf only when called."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from screening.records import database, drafts
 from screening.records.submissions import submit
-from tests.conftest import HEALTHY
+from screening.clock import utcnow
+from tests.conftest import HEALTHY, STAFF_PASSWORD
+
+
+def _exactly(text: str, length: int) -> str:
+    assert len(text) == length, (len(text), text)
+    return text
 
 
 def _text(prose: str, length: int = 500) -> str:
@@ -34,14 +44,34 @@ REACTION_DETAILS = _text(
     "antihistamine. At my first esketamine session last year my blood pressure went very high and I felt I was "
     "floating above my body for two hours, which scared me a great deal and put me off going back.")
 
-# A typical patient: a raised reading and asthma, everything else unremarkable.
-TYPICAL: dict[str, Any] = {**HEALTHY, "bp_systolic": 150, "bp_diastolic": 95, "asthma": "yes"}
+# A typical patient: a raised reading and asthma, everything else unremarkable; every way to reach them given.
+TYPICAL: dict[str, Any] = {**HEALTHY, "record_number": "MRN-204518", "phone": "555-201-4477",
+                           "email": "sam.rivera@example.com", "bp_systolic": 150, "bp_diastolic": 95, "asthma": "yes"}
 
-# As many topics as the shipped rules can raise at once (56), every follow-up question shown, and every free
-# text at its 500-character limit. No single changed answer raises more topics
-# (tests/staff/test_submission_page.py proves it), so this is the longest printed summary there can be.
+# The longest identity the questionnaire takes: names of 100 characters (a multi-part first name, a
+# multi-barrelled last name with an apostrophe), a record number and a phone of 30, an email address of 254.
+LONGEST_IDENTITY: dict[str, Any] = {
+    "first_name": _exactly("Anna-Maria Josefina Alejandra Guadalupe Esperanza Concepción Inmaculada Margarita "
+                           "Rosalinda Evelynne", 100),
+    "last_name": _exactly("Fernández de la Torres-O'Sullivan-Wolfeschlegelsteinhausen-Montgomery-Featherstonehaugh-"
+                          "Cholmondeley", 100),
+    "record_number": _exactly("MRN 2026/0001234567-ABCD.XY-01", 30),
+    "phone": _exactly("+1 (555) 201 - 4477 - ( 1234 )", 30),
+    "email": _exactly("anna-maria.josefina.alejandra.guadalupe.fernandez-de-la-torres@patients.northern-valley-"
+                      "behavioral-health-and-ketamine-infusion-clinic.mail.regional-health-networks-of-the-greater-"
+                      "metropolitan-area-and-its-surrounding-counties-and-rural-towns.example.com", 254),
+}
+
+# The longest date a sheet writes (September 30), for someone 12 or 13 years old, whatever the day.
+LONGEST_BIRTH_DATE = f"{utcnow().year - 13}-09-30"
+
+# As many topics as the shipped rules can raise at once (56), every follow-up question shown, every free
+# text at its 500-character limit, and the longest identity (aged 12 or 13: under 18). No single
+# changed answer raises more topics (tests/staff/test_submission_page.py proves it), so this is the longest
+# printed summary there can be.
 LONGEST: dict[str, Any] = {
-    "age": 12, "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
+    **LONGEST_IDENTITY, "date_of_birth": LONGEST_BIRTH_DATE,
+    "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
     "treatment_for": ["depression", "anxiety", "ptsd", "other"],
     "heart_attack": "yes", "heart_attack_when": "within_6_weeks", "heart_procedure": "yes", "angina": "yes",
     "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",
@@ -74,3 +104,52 @@ def store(app, answers: dict[str, Any]) -> str:
         draft, _code = drafts.create(db, days=1)
         drafts.save(db, draft, answers, days=1)
         return submit(db, draft, app.extensions["screening.rules"].current).reference
+
+
+# -- in a browser -----------------------------------------------------------------------------------------------
+
+PAPERS = ("Letter", "A4")
+
+# Every element of the printed sheet that has text of its own, with its computed font size in CSS pixels (12 px
+# is 9 pt), under print media. Margin boxes (the page number) are not elements: the test reads their rule.
+FONT_SIZES_JS = """(selector) => {
+  const sizes = [];
+  for (const element of document.querySelectorAll(selector + ', ' + selector + ' *')) {
+    const own = [...element.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    const style = getComputedStyle(element);
+    if (!own || style.display === 'none' || style.visibility === 'hidden') continue;
+    if (element.closest('.visually-hidden')) continue;
+    sizes.push([parseFloat(style.fontSize), element.tagName.toLowerCase() + (element.className ? '.' +
+                String(element.className).trim().split(/\\s+/).join('.') : ''),
+                element.textContent.trim().slice(0, 40)]);
+  }
+  return sizes;
+}"""
+
+
+def sign_in(page, url: str, email: str) -> None:
+    """Sign a Playwright page in as `email` through the real sign-in form."""
+    page.goto(url + "/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda address: address.rstrip("/") == url + "/staff")
+
+
+def printed(page, url: str, paper: str) -> tuple[bytes, Any]:
+    """The page at `url` printed to PDF as Chromium's print dialog would, on `paper`: its bytes and a PdfReader."""
+    from pypdf import PdfReader
+
+    page.goto(url)
+    page.wait_for_load_state("load")
+    data = page.pdf(format=paper)
+    return data, PdfReader(io.BytesIO(data))
+
+
+def font_sizes(page, selector: str = ".sheet") -> list[tuple[float, str, str]]:
+    """(px, element, text) for every element with text in `selector` under print media, smallest first."""
+    page.emulate_media(media="print")
+    try:
+        return sorted(tuple(s) for s in page.evaluate(FONT_SIZES_JS, selector))
+    finally:
+        page.emulate_media(media="null")

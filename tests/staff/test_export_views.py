@@ -5,11 +5,15 @@ the topics; FHIR R4 for the clinic's record system, each submission a Questionna
 the Questionnaire. Section "The audit trail": every export is recorded. Section "Bad input": an unknown
 submission is a 404, a tampered filter a clear 400. Who may export is also proven for every route by
 tests/staff/test_routes.py.
+Requirement (issue 8): the CSV has the patient's first name, last name, date of birth (YYYY-MM-DD), record
+number, phone and email after the reference, formula-guarded, and the identity questions are not repeated as
+answer columns; the FHIR response's subject is the contained Patient; both exports and the list stay
+clinician-only (a rules-only or admin-only account gets 403).
 """
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
@@ -21,6 +25,8 @@ from screening.catalogue import CATALOGUE
 from screening.records.models import Submission
 from screening.records.models import AuditEvent
 from screening.records.submissions import submit
+from screening.records.names import keys_of
+from screening.records.models import NameKey
 
 from tests.conftest import HEALTHY
 from tests.exports.test_fhir import assert_links
@@ -41,6 +47,8 @@ def store(app, answers=None, submitted_at=None, status="new", **fields):
             submission.submitted_at = submitted_at
         for name, value in fields.items():
             setattr(submission, name, value)
+        if {"first_name", "last_name"} & set(fields):  # as a Send would have made them
+            submission.name_keys = [NameKey(key=k) for k in keys_of(submission.first_name, submission.last_name)]
         db.commit()
         return submission.reference
 
@@ -69,19 +77,58 @@ def test_csv_has_one_row_per_submission(app, staff):
     assert {row["reference"] for row in exported_csv(staff())} == references
 
 
+ANSWER_IDS = [q.id for q in CATALOGUE if not q.identity]
+IDENTITY_COLUMNS = ["first_name", "last_name", "date_of_birth", "record_number", "phone", "email"]
+
+
 def test_csv_has_one_column_per_catalogue_question_in_order(app, staff):
     columns = header(staff())
-    first = columns.index(CATALOGUE.ids[0])
-    assert columns[first:first + len(CATALOGUE)] == CATALOGUE.ids and columns[first - 1] == "mention_count" and \
-        columns[first + len(CATALOGUE)] == "topics"
+    first = columns.index(ANSWER_IDS[0])
+    assert columns[first:first + len(ANSWER_IDS)] == ANSWER_IDS and columns[first - 1] == "mention_count" and \
+        columns[first + len(ANSWER_IDS)] == "topics"
 
 
-def test_csv_starts_with_the_submission_fields(app, staff):
+def test_csv_starts_with_the_reference_then_who_the_patient_is_then_the_submission_fields(app, staff):
     columns = header(staff())
     review = [c for c in ("reviewed_by", "reviewed_at") if hasattr(Submission, c)]
-    assert columns[:columns.index(CATALOGUE.ids[0])] == [
-        "reference", "submitted_at", "started_at", "status", *review, "rules_version", "rules_sha256", "catalogue_version",
-        "highest_severity", "urgent_count", "discuss_count", "mention_count"]
+    assert columns[:columns.index(ANSWER_IDS[0])] == [
+        "reference", *IDENTITY_COLUMNS, "submitted_at", "started_at", "status", *review, "rules_version",
+        "rules_sha256", "catalogue_version", "highest_severity", "urgent_count", "discuss_count", "mention_count"]
+
+
+def test_csv_does_not_repeat_the_identity_questions_as_answer_columns(app, staff):
+    columns = header(staff())
+    assert all(columns.count(q.id) == (q.id in IDENTITY_COLUMNS) for q in CATALOGUE if q.identity)
+
+
+def test_csv_gives_who_the_patient_is(app, staff):
+    store(app, record_number="MRN-0042", phone="555-201-4477", email="sam@mail.example")
+    row = exported_csv(staff())[0]
+    assert [row[c] for c in IDENTITY_COLUMNS] == [
+        "Sam", "Rivera", HEALTHY["date_of_birth"], "MRN-0042", "555-201-4477", "sam@mail.example"]
+
+
+def test_csv_gives_the_date_of_birth_as_year_month_day(app, staff):
+    store(app, date_of_birth=date(1990, 4, 2))
+    assert exported_csv(staff())[0]["date_of_birth"] == "1990-04-02"
+
+
+def test_csv_leaves_who_the_patient_is_empty_for_a_submission_from_before(app, staff):
+    store(app, first_name=None, last_name=None, date_of_birth=None)
+    assert [exported_csv(staff())[0][c] for c in IDENTITY_COLUMNS] == [""] * 6
+
+
+@pytest.mark.parametrize("column, typed", [("first_name", '=HYPERLINK("http://x.example","click")'),
+                                           ("last_name", "@SUM(A1:A2)"), ("phone", "+1 555 201 4477"),
+                                           ("record_number", "-12"), ("email", "=1+1@x.example")])
+def test_csv_guards_who_the_patient_is_as_any_text(app, staff, column, typed):
+    store(app, **{column: typed})
+    assert exported_csv(staff())[0][column] == "'" + typed
+
+
+def test_csv_gives_the_age_as_of_the_day_sent(app, staff):
+    store(app, {"date_of_birth": "1990-06-01"}, submitted_at=datetime(2020, 1, 1, 12, tzinfo=timezone.utc))
+    assert exported_csv(staff())[0]["age"] == "29"
 
 
 def test_csv_ends_with_the_topics_all_and_per_severity(app, staff):
@@ -154,6 +201,23 @@ def test_csv_filters_by_date_inclusive(app, staff):
     inside = {store(app, submitted_at=day), store(app, submitted_at=day + timedelta(hours=23, minutes=59))}
     store(app, submitted_at=day + timedelta(days=1))
     assert {row["reference"] for row in exported_csv(staff(), **{"from": "2026-03-02", "to": "2026-03-02"})} == inside
+
+
+def test_csv_filters_by_the_name_found_on_the_list(app, staff):
+    wanted = store(app, first_name="Ana María", last_name="Díaz-López")
+    store(app)
+    assert [row["reference"] for row in exported_csv(staff(), q="DIAZ")] == [wanted]
+
+
+def test_csv_export_of_a_search_records_what_it_was_by_not_what_was_typed(app, staff):
+    store(app, first_name="Ana María", last_name="Díaz-López")
+    exported_csv(staff(), q="Díaz", status="new")
+    assert events(app, "export_csv")[-1].detail == "status=new search by name; 1 row(s)"
+
+
+def test_csv_refuses_a_malformed_date_of_birth_with_400(app, staff):
+    response = staff().get(CSV_URL, query_string={"q": "2/30/1990"})
+    assert response.status_code == 400 and "month/day/year" in response.get_data(as_text=True)
 
 
 def test_csv_filters_by_reference_typed_loosely(app, staff):
@@ -246,6 +310,23 @@ def test_fhir_export_points_at_the_exported_questionnaire(app, staff, runner):
     assert response["questionnaire"] == f"{questionnaire['url']}|{questionnaire['version']}"
 
 
+def test_fhir_export_has_the_patient_as_subject(app, staff):
+    reference = store(app, record_number="MRN-0042", email="sam@mail.example")
+    response = json.loads(staff().get(fhir_url(reference)).get_data())
+    FhirResponse.model_validate(response)
+    patient, = response["contained"]
+    assert response["subject"] == {"reference": "#patient"} and patient["name"] == [{"family": "Rivera", "given": ["Sam"]}] \
+        and patient["birthDate"] == HEALTHY["date_of_birth"] and patient["identifier"][0]["value"] == "MRN-0042" \
+        and patient["telecom"] == [{"system": "email", "value": "sam@mail.example"}]
+
+
+def test_fhir_export_of_a_submission_from_before_identity_has_no_subject(app, staff):
+    reference = store(app, first_name=None, last_name=None, date_of_birth=None)
+    response = json.loads(staff().get(fhir_url(reference)).get_data())
+    FhirResponse.model_validate(response)
+    assert "subject" not in response and "contained" not in response
+
+
 def test_fhir_export_is_recorded(app, staff):
     reference = store(app)
     client = staff()
@@ -263,3 +344,14 @@ def test_fhir_export_of_an_unknown_submission_is_404(app, staff, reference):
 def test_fhir_export_needs_the_clinician_role(app, staff):
     reference = store(app)
     assert staff(("rules", "admin")).get(fhir_url(reference)).status_code == 403 and events(app, "export_fhir") == []
+
+
+# --- Who may export ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("roles", [("rules",), ("admin",)], ids=["rules only", "admin only"])
+@pytest.mark.parametrize("what", ["list", "csv", "fhir"])
+def test_only_a_clinician_sees_the_list_or_exports(app, staff, roles, what):
+    reference = store(app)
+    url = {"list": "/staff/submissions", "csv": CSV_URL, "fhir": fhir_url(reference)}[what]
+    assert staff(roles).get(url).status_code == 403 and staff().get(url).status_code == 200

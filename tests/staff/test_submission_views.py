@@ -17,6 +17,7 @@ from screening.questionnaire import QUESTIONNAIRE
 from screening.records.models import Submission
 from screening.rules.checker import DECISION_WORDS
 from screening.records.models import AuditEvent
+from screening.catalogue.formats import us_date
 from tests.staff.sheets import LONGEST, TYPICAL, store
 from tests.staff.test_submission_list import T0, add
 
@@ -69,13 +70,15 @@ def test_list_row_shows_reference_time_severity_counts_and_status(app, clinician
     set_times(app, reference, submitted_at=datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc))
     html = clinician.get("/staff/submissions").get_data(as_text=True)
     row = visible_text(re.search(r"<tr>\s*<th scope=\"row\".*?</tr>", html, re.S).group(0)).split()
-    assert row == [reference, *"Dec 3, 2026 2:05 PM UTC".split(), "Discuss", "0", "1", "1", "New"]
+    born = us_date(datetime.fromisoformat(TYPICAL["date_of_birth"]))
+    assert row == [reference, "Sam", "Rivera", *born.split(), *"Dec 3, 2026 2:05 PM UTC".split(), "Discuss", "0",
+                   "1", "1", "New"]
 
 
 def test_list_table_has_a_caption_and_scoped_headers(app, clinician):
     add(app, {})
     html = clinician.get("/staff/submissions").get_data(as_text=True)
-    assert "<caption" in html and html.count('<th scope="col"') == 7 and '<th scope="row"' in html
+    assert "<caption" in html and html.count('<th scope="col"') == 9 and '<th scope="row"' in html
 
 
 def test_list_filters_by_status(app, clinician):
@@ -184,16 +187,27 @@ def test_submission_page_shows_tiers_in_severity_order(app, clinician):
     assert html.index('id="tier-urgent"') < html.index('id="tier-discuss"') < html.index('id="tier-mention"')
 
 
-def test_submission_page_shows_every_question_in_order_by_section(app, clinician):
+def test_submission_page_shows_every_clinical_question_once(app, clinician):
     html = clinician.get(f"/staff/submissions/{store(app, TYPICAL)}").get_data(as_text=True)
-    positions = [html.index(f'id="answer-{q.id}"') for q in QUESTIONNAIRE.catalogue.asked]
-    assert positions == sorted(positions)
-    titles = [html.index(f">{step.title}</h3>") for step in QUESTIONNAIRE.catalogue.steps]
-    assert titles == sorted(titles)
+    clinical = [q for q in QUESTIONNAIRE.catalogue.asked if not q.identity]
+    assert [html.count(f'id="answer-{q.id}"') for q in clinical] == [1] * len(clinical)
+
+
+def test_submission_page_gives_who_the_patient_is_at_the_top(app, clinician):
+    reference = store(app, {**TYPICAL, "first_name": "Ana", "last_name": "Díaz-López", "date_of_birth": "1990-04-02"})
+    text = visible_text(clinician.get(f"/staff/submissions/{reference}").get_data(as_text=True))
+    head = text[:text.index("Topics to discuss")]
+    assert "Ana" in head and "Díaz-López" in head and "April 2, 1990" in head and reference in head
 
 
 def answer_cell(html: str, question_id: str) -> str:
-    return visible_text(re.search(rf'id="answer-{question_id}">.*?<dd>(.*?)</dd>', html, re.S).group(1)).strip()
+    """The answer as the page gives it: its row's answer, or the lead of the condensed line that names it."""
+    row = re.search(rf'<div [^>]*id="answer-{question_id}">(?:(?!</div>).)*?<dd>(.*?)</dd>', html, re.S)
+    if row:
+        return visible_text(row.group(1)).strip()
+    line = re.search(rf'<span class="condensed-lead">([^<]*):</span>(?:(?!</p>).)*id="answer-{question_id}"', html,
+                     re.S)
+    return line.group(1).strip()
 
 
 def test_submission_page_shows_not_asked_prefer_not_to_say_and_dont_know(app, clinician):
