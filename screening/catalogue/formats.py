@@ -9,16 +9,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 OLDEST_AGE = 120
 YOUNGEST_AGE = 12
 
 
+# Joiners that Persian and Indic names need, though they are format characters.
+_JOINERS = {"\u200c", "\u200d"}
+
+
 def _has_control(value: str) -> bool:
     # Control and format characters (categories Cc, Cf, Co, Cs, Cn) are invisible or break printed sheets.
-    return any(unicodedata.category(ch).startswith("C") for ch in value)
+    return any(unicodedata.category(ch).startswith("C") and ch not in _JOINERS for ch in value)
 
 
 def name_problem(value: str) -> str | None:
@@ -93,19 +97,22 @@ def parse_iso(value: object) -> date | None:
         return None
 
 
-def oldest_birth_date(today: date) -> date:
-    """The earliest date of birth taken: OLDEST_AGE years before today, to the day."""
+def years_before(today: date, years: int) -> date:
+    """The same day `years` years before; February 29 becomes February 28 in a year that has none."""
     try:
-        return today.replace(year=today.year - OLDEST_AGE)
-    except ValueError:  # February 29 in a year that has none
-        return today.replace(year=today.year - OLDEST_AGE, day=28)
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def oldest_birth_date(today: date) -> date:
+    """The earliest date of birth taken: someone OLDEST_AGE today, whose next birthday is tomorrow."""
+    return years_before(today, OLDEST_AGE + 1) + timedelta(days=1)
 
 
 def youngest_birth_date(today: date) -> date:
-    try:
-        return today.replace(year=today.year - YOUNGEST_AGE)
-    except ValueError:
-        return today.replace(year=today.year - YOUNGEST_AGE, day=28)
+    """The latest date of birth taken: someone whose YOUNGEST_AGE-th birthday is today."""
+    return years_before(today, YOUNGEST_AGE)
 
 
 def birth_date_problem(born: date, today: date) -> str | None:
@@ -141,6 +148,8 @@ def parts_problem(month: str, day: str, year: str) -> tuple[date | None, str | N
         return None, "must be a real date, in numbers, like 4 27 1990"
     if len(given["year"]) != 4:
         return None, "Year must include 4 numbers"
+    if len(given["month"]) > 2 or len(given["day"]) > 2:
+        return None, "must be a real date"
     try:
         return date(int(given["year"]), int(given["month"]), int(given["day"])), None
     except ValueError:

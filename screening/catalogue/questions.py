@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.catalogue.formats import FORMATS
+from screening.catalogue.formats import FORMATS, OLDEST_AGE, YOUNGEST_AGE
 from screening.catalogue.types import (
     CHOICE,
     DATE,
@@ -366,7 +366,7 @@ AUDIT_C = Question(
 )
 
 # Worked out on the day the answers are sent (before that, today), so a rule about age sees the age then.
-AGE = Question("age", "Age, worked out from the date of birth", NUMBER, min=0, max=130, unit="years",
-               age_from="date_of_birth", short="Age")
+AGE = Question("age", "Age, worked out from the date of birth", NUMBER, min=YOUNGEST_AGE, max=OLDEST_AGE,
+               unit="years", age_from="date_of_birth", short="Age")
 
 SCORES = (AGE, AUDIT_C)

@@ -1,7 +1,7 @@
 """Clinic invitations: a personal link for one patient, kept as the sha256 of its 256-bit token.
 
-    create(db, ...)          a new invitation and its token (shown once, never stored); replaces an open one
-                             for the same patient
+    create(db, ...)          a new invitation and its token (shown once, never stored)
+    renew(db, old, days)     a new link for the same patient; the old one is replaced, its questionnaire moves
     by_token(db, token)      the invitation and its state: 'open', 'unknown', 'expired', 'revoked', 'replaced',
                              'completed'
     by_hash(db, hash)        the same, from the token's sha256 (what the patient's cookie holds)
@@ -45,8 +45,8 @@ def token_hash(token: str) -> str:
 def create(db: Session, *, first_name: str, last_name: str, date_of_birth: date, days: int,
            record_number: str | None = None, appointment_on: date | None = None,
            created_by: str | None = None, now: datetime | None = None) -> tuple[Invitation, str]:
-    """A new invitation and its token. An open invitation for the same patient (name and date of birth) is
-    replaced: its link stops working, and a questionnaire begun from it carries on from the new one."""
+    """A new invitation and its token. It replaces nothing: two patients may share a name and a date of birth,
+    so only renew(), on the one invitation staff chose, carries a questionnaire over."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise ValueError(f"an invitation lasts 1 to {MAX_DAYS} days, not {days!r}")
     now = now or utcnow()
@@ -55,13 +55,24 @@ def create(db: Session, *, first_name: str, last_name: str, date_of_birth: date,
                             date_of_birth=date_of_birth, record_number=record_number or None,
                             appointment_on=appointment_on, created_at=now, created_by=created_by,
                             expires_at=now + timedelta(days=days))
-    for old in db.scalars(select(Invitation).where(
-            Invitation.first_name == first_name, Invitation.last_name == last_name,
-            Invitation.date_of_birth == date_of_birth, Invitation.revoked_at.is_(None),
-            Invitation.completed_at.is_(None))):
-        old.revoked_at, old.revoked_reason = now, REPLACED
-        invitation.draft_id = invitation.draft_id or old.draft_id
     db.add(invitation)
+    db.flush()
+    return invitation, token
+
+
+def renew(db: Session, old: Invitation, days: int, created_by: str | None = None,
+          now: datetime | None = None) -> tuple[Invitation, str]:
+    """A new link for the patient of `old`, which stops working ("replaced"). A questionnaire begun from the
+    old link moves to the new one: the patient carries on from it, and sending completes the new one."""
+    now = now or utcnow()
+    invitation, token = create(db, first_name=old.first_name, last_name=old.last_name,
+                               date_of_birth=old.date_of_birth, record_number=old.record_number,
+                               appointment_on=old.appointment_on, days=days, created_by=created_by, now=now)
+    old.revoked_at, old.revoked_reason = now, REPLACED
+    invitation.draft_id, old.draft_id = old.draft_id, None
+    draft = db.get(Draft, invitation.draft_id) if invitation.draft_id else None
+    if draft is not None:
+        draft.invitation_id = invitation.id
     db.flush()
     return invitation, token
 
@@ -103,10 +114,14 @@ def state_of(invitation: Invitation, now: datetime | None = None) -> str:
 
 
 def revoke(db: Session, invitation: Invitation, now: datetime | None = None) -> bool:
-    """Stop the link working; False when it was already completed or revoked."""
+    """Stop the link working, and delete the questionnaire begun from it: a clinic revokes a link sent to the
+    wrong person, whose answers must not arrive under this patient's name. False when it was already completed
+    or revoked. The caller commits."""
     if invitation.completed_at is not None or invitation.revoked_at is not None:
         return False
     invitation.revoked_at, invitation.revoked_reason = now or utcnow(), REVOKED
+    db.execute(delete(Draft).where(Draft.invitation_id == invitation.id))
+    invitation.draft_id = None
     return True
 
 
@@ -147,21 +162,8 @@ def newest(db: Session, state: str | None = None, limit: int = 50,
 
 
 def draft_of(db: Session, invitation: Invitation) -> Draft | None:
-    """The questionnaire begun from this link, or from one it replaced, while it is still kept.
-
-    create() carries the draft of the link it replaces; the older links are looked at too, in case a draft was
-    begun from one while the new link was being made.
-    """
-    ids = [invitation.draft_id] if invitation.draft_id else []
-    ids += db.scalars(select(Invitation.draft_id).where(
-        Invitation.first_name == invitation.first_name, Invitation.last_name == invitation.last_name,
-        Invitation.date_of_birth == invitation.date_of_birth, Invitation.revoked_reason == REPLACED,
-        Invitation.draft_id.is_not(None), Invitation.id != invitation.id).order_by(Invitation.id.desc())).all()
-    for draft_id in dict.fromkeys(ids):
-        draft = drafts.by_id(db, draft_id)
-        if draft is not None:
-            return draft
-    return None
+    """The questionnaire begun from this link (or moved to it by renew()), while it is still kept."""
+    return drafts.by_id(db, invitation.draft_id) if invitation.draft_id else None
 
 
 def begin(db: Session, invitation: Invitation, days: int) -> tuple[Draft, str | None]:
@@ -182,8 +184,11 @@ def begin(db: Session, invitation: Invitation, days: int) -> tuple[Draft, str | 
 
 
 def forget_old(db: Session, cutoff: datetime) -> int:
-    """Delete invitations made before `cutoff`, with the patient's name and date of birth on them; the
-    caller commits. A draft or submission made from one keeps its answers and loses only the link to it."""
+    """Delete invitations made before `cutoff`, with the patient's name and date of birth on them, and any
+    questionnaire still in progress from one (its name would no longer be locked); the caller commits.
+    A submission made from one keeps its answers and loses only the link to it."""
+    old = select(Invitation.id).where(Invitation.created_at < cutoff)
+    db.execute(delete(Draft).where(Draft.invitation_id.in_(old)))
     return db.execute(delete(Invitation).where(Invitation.created_at < cutoff)).rowcount or 0
 
 

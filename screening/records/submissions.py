@@ -58,7 +58,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
         return by_resume_hash(db, resume_hash)
     db.add(submission)
     invitation = db.get(Invitation, draft.invitation_id) if draft.invitation_id else None
-    if invitation is not None:
+    if invitation is not None and invitation.revoked_at is None:
         invitation.completed_at, invitation.submission_reference = now, submission.reference
     db.commit()
     return submission

@@ -251,6 +251,11 @@ class _Checker:
                 self.report(mark_of(answers, question_id, of_key=True),
                             f"example {name!r}: unknown question id {question_id!r}{suggest(question_id, self.catalogue.ids)}")
                 continue
+            if self.catalogue[question_id].identity:
+                self.report(mark_of(answers, question_id, of_key=True),
+                            f"example {name!r}: {question_id!r} is who the patient is, which no rule may use: leave "
+                            "it out (for age, give 'age: 16', which stays true as the years pass)")
+                continue
             problem = answer_problem(self.catalogue[question_id], value)
             if problem:
                 hint = suggest(value, self.catalogue[question_id].values) if isinstance(value, str) else ""

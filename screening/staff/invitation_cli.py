@@ -76,26 +76,54 @@ def _appointment(_ctx: click.Context, _param: click.Parameter, value: str | None
               help="Days the link works; by default SCREENING_INVITATION_DAYS (14).")
 def create(first_name: str, last_name: str, dob: date, mrn: str | None, appointment: date | None,
            days: int | None) -> None:
-    """Make a personal link for one patient and print it, once.
+    """Make a personal link for one patient and print it, once. To send a patient a new link in place of
+    one they have, use `invitations renew ID`."""
+    base_url = _base_url()
+    days = days or current_app.config["INVITATION_DAYS"]
+    invitation, token = invitations.create(database.session(), first_name=first_name, last_name=last_name,
+                                           date_of_birth=dob, record_number=mrn, appointment_on=appointment,
+                                           days=days)
+    record("invitation_created", detail=f"{invitation.id}; valid {days} days")  # commits it with its record
+    _print_link(invitation, token, base_url)
 
-    An open link for the same name and date of birth stops working; a questionnaire begun from it carries
-    on from the new one.
-    """
+
+def _base_url() -> str:
     base_url = current_app.config["BASE_URL"]
     if not base_url:
         click.echo("Error: SCREENING_BASE_URL is not set, so the link cannot be written. Set it to the address "
                    "patients open the site at, like https://screening.example-clinic.com, and run this again.",
                    err=True)
         raise SystemExit(2)
-    days = days or current_app.config["INVITATION_DAYS"]
-    invitation, token = invitations.create(database.session(), first_name=first_name, last_name=last_name,
-                                           date_of_birth=dob, record_number=mrn, appointment_on=appointment,
-                                           days=days)
-    record("invitation_created", detail=f"{invitation.id}; valid {days} days")  # commits it with its record
-    click.echo(f"Invitation {invitation.id} for {first_name} {last_name}, born {dob.isoformat()}; the link works "
-               f"until {invitation.expires_at:%Y-%m-%d %H:%M} UTC.")
+    return base_url
+
+
+def _print_link(invitation, token: str, base_url: str) -> None:
+    click.echo(f"Invitation {invitation.id} for {invitation.first_name} {invitation.last_name}, born "
+               f"{invitation.date_of_birth.isoformat()}; the link works until "
+               f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC.")
     click.echo("Send this link to the patient. It is shown only this once: the link itself is not kept.")
     click.echo(invitations.link(base_url, token))
+
+
+@invitations_cli.command("renew")
+@needs_current_database
+@click.argument("invitation_id", metavar="ID", type=int)
+@click.option("--days", type=click.IntRange(1, invitations.MAX_DAYS), metavar="DAYS",
+              help="Days the new link works; by default SCREENING_INVITATION_DAYS (14).")
+def renew(invitation_id: int, days: int | None) -> None:
+    """Send a patient a new link in place of invitation ID: the old link stops working, and a questionnaire
+    begun from it carries on from the new one."""
+    base_url = _base_url()
+    old = invitations.by_id(database.session(), invitation_id)
+    if old is None:
+        raise click.ClickException(f"there is no invitation {invitation_id}; `invitations list` shows them")
+    if old.completed_at is not None or old.revoked_at is not None:
+        raise click.ClickException(f"invitation {invitation_id} is {invitations.state_of(old)}: make a new one "
+                                   "with `invitations create` instead")
+    days = days or current_app.config["INVITATION_DAYS"]
+    invitation, token = invitations.renew(database.session(), old, days)
+    record("invitation_created", detail=f"{invitation.id}; valid {days} days; new link for {old.id}")
+    _print_link(invitation, token, base_url)
 
 
 @invitations_cli.command("list")
@@ -124,7 +152,7 @@ def list_invitations(state: str | None, limit: int) -> None:
 @needs_current_database
 @click.argument("invitation_id", metavar="ID", type=int)
 def revoke(invitation_id: int) -> None:
-    """Stop an invitation's link working. A questionnaire already begun from it stays in that browser."""
+    """Stop an invitation's link working, and delete any questionnaire begun from it."""
     invitation = invitations.by_id(database.session(), invitation_id)
     if invitation is None:
         raise click.ClickException(f"there is no invitation {invitation_id}; `invitations list` shows them")

@@ -159,8 +159,9 @@ def renew_invitation(invitation_id: int) -> Response | tuple[str, int]:
     if old.completed_at is not None:
         flash(f"Invitation {old.id} is completed: the patient has sent their answers.", "info")
         return redirect(url_for("staff.invitations_page"), 303)
-    invitation, token = invitations.create(
-        database.session(), first_name=old.first_name, last_name=old.last_name, date_of_birth=old.date_of_birth,
-        record_number=old.record_number, appointment_on=old.appointment_on,
-        days=current_app.config["INVITATION_DAYS"], created_by=g.staff.email)
+    if old.revoked_at is not None:
+        flash(f"Invitation {old.id} is {invitations.state_of(old)}: make a new invitation instead.", "info")
+        return redirect(url_for("staff.invitations_page"), 303)
+    invitation, token = invitations.renew(database.session(), old, current_app.config["INVITATION_DAYS"],
+                                          created_by=g.staff.email)
     return _made(invitation, token, renewed=old.id)

@@ -92,7 +92,9 @@ def _read(form: Form, questions: list[Question]) -> tuple[dict[str, Any], bool]:
 @bp.route("/rules/try", methods=["GET", "POST"])
 @role_required(RULES)
 def try_rules() -> tuple[str, int]:
-    questions = list(Q.catalogue.asked)
+    # Who the patient is means nothing to a rule; the date of birth stays, since age is worked out from it.
+    ages_from = {score.age_from for score in Q.catalogue.scores if score.age_from}
+    questions = [q for q in Q.catalogue.asked if not q.identity or q.id in ages_from]
     in_force = _in_force()
     context: dict[str, Any] = {
         "steps": Q.catalogue.steps, "questions": questions, "in_force": in_force,

@@ -90,15 +90,18 @@ def test_revoking_twice_changes_nothing_the_second_time(db):
     assert invitations.revoke(db, invitation) is False
 
 
-def test_a_new_link_for_the_same_patient_replaces_the_open_one(db):
-    _, old_token = make(db)
-    make(db)
-    assert invitations.by_token(db, old_token)[1] == "replaced"
+def test_renewing_a_link_replaces_it(db):
+    old, old_token = make(db)
+    new, new_token = invitations.renew(db, old, 14)
+    assert invitations.by_token(db, old_token)[1] == "replaced" and invitations.by_token(db, new_token)[1] == "open"
+    assert (new.first_name, new.date_of_birth, new.record_number) == (old.first_name, old.date_of_birth,
+                                                                        old.record_number)
 
 
-def test_a_link_for_another_patient_replaces_nothing(db):
-    _, token = make(db)
-    make(db, date_of_birth=date(1991, 4, 2))
+def test_a_link_for_a_patient_with_the_same_name_and_birth_date_replaces_nothing(db):
+    """Two patients may share both: only staff, choosing one invitation to renew, replace a link."""
+    _, token = make(db, record_number="MRN-A")
+    make(db, record_number="MRN-B")
     assert invitations.by_token(db, token)[1] == "open"
 
 
@@ -138,7 +141,7 @@ def one_in_each_state(db):
     revoked, _ = make(db, first_name="Revoked")
     invitations.revoke(db, revoked)
     replaced, _ = make(db, first_name="Replaced")
-    make(db, first_name="Replaced")  # the newer one is 'sent'
+    invitations.renew(db, replaced, 14)  # the newer one is 'sent'
     db.commit()
     return {"sent": sent, "opened": opened, "completed": completed, "expired": expired, "revoked": revoked,
             "replaced": replaced}
@@ -196,19 +199,27 @@ def test_confirming_again_carries_on_with_the_same_draft_and_no_new_code(db):
     assert (again.id, code, again.answers["sex_at_birth"]) == (draft.id, None, "female")
 
 
-def test_a_new_link_carries_on_with_the_draft_begun_from_the_old_one(db):
+def test_a_renewed_link_carries_on_with_the_draft_begun_from_the_old_one(db):
     old, _ = make(db)
     draft, _ = invitations.begin(db, old, 30)
-    new, _ = make(db, record_number="MRN-9")
+    new, _ = invitations.renew(db, old, 14)
     again, _ = invitations.begin(db, new, 30)
-    assert (again.id, again.invitation_id, again.answers["record_number"]) == (draft.id, new.id, "MRN-9")
+    assert (again.id, again.invitation_id) == (draft.id, new.id)
 
 
-def test_a_draft_begun_on_the_old_link_after_the_new_one_was_made_is_found_too(db):
+def test_renewing_moves_the_draft_so_sending_completes_the_new_link(db):
     old, _ = make(db)
-    new, _ = make(db)
-    draft, _ = invitations.begin(db, old, 30)  # begun in the moment the new link was being made
-    assert invitations.begin(db, new, 30)[0].id == draft.id
+    draft, _ = invitations.begin(db, old, 30)
+    new, _ = invitations.renew(db, old, 14)
+    db.commit()
+    assert draft.invitation_id == new.id
+
+
+def test_another_patient_with_the_same_name_and_birth_date_never_gets_the_draft(db):
+    first, _ = make(db, record_number="MRN-A")
+    draft, _ = invitations.begin(db, first, 30)
+    second, _ = make(db, record_number="MRN-B")
+    assert invitations.begin(db, second, 30)[0].id != draft.id
 
 
 def test_a_draft_that_is_gone_is_not_carried_on(db):
@@ -220,14 +231,13 @@ def test_a_draft_that_is_gone_is_not_carried_on(db):
     assert again.id != draft.id and code is not None
 
 
-def test_a_revoked_links_draft_is_not_carried_on_by_a_later_link(db):
-    old, _ = make(db)
-    draft, _ = invitations.begin(db, old, 30)
-    invitations.revoke(db, old)
-    old.draft_id = None  # as if the new link were made without it
+def test_revoking_a_link_deletes_the_questionnaire_begun_from_it(db):
+    invitation, _ = make(db)
+    draft, _ = invitations.begin(db, invitation, 30)
+    draft_id = draft.id
+    invitations.revoke(db, invitation)
     db.commit()
-    new, _ = make(db)
-    assert invitations.begin(db, new, 30)[0].id != draft.id
+    assert db.get(Draft, draft_id) is None and invitation.draft_id is None
 
 
 # -- deleting old ones -------------------------------------------------------------------------------------
@@ -250,14 +260,15 @@ def test_forget_old_does_not_commit(app):
         assert db.scalar(select(Invitation.id)) is not None
 
 
-def test_a_draft_made_from_a_forgotten_invitation_keeps_its_answers(db):
+def test_a_draft_in_progress_from_a_forgotten_invitation_goes_with_it(db):
+    """Its name would no longer be locked: the patient data goes as the invitation does."""
     invitation, _ = make(db, now=utcnow() - timedelta(days=10))
     draft, _ = invitations.begin(db, invitation, 30)
+    draft_id = draft.id
     invitations.forget_old(db, utcnow())
     db.commit()
     db.expire_all()
-    kept = db.get(Draft, draft.id)
-    assert kept.invitation_id is None and kept.answers["first_name"] == "Ana"
+    assert db.get(Draft, draft_id) is None
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------------------
@@ -282,4 +293,4 @@ def test_states_confirming_and_forgetting_work_on_postgresql(postgres_url, tmp_p
         db = database.session()
         assert invitations.forget_old(db, utcnow() + timedelta(seconds=1)) == 8
         db.commit()
-        assert db.scalars(select(Draft.invitation_id)).all() == [None]
+        assert db.scalars(select(Draft.id)).all() == []

@@ -135,6 +135,12 @@ def test_condition_on_the_patients_name_is_refused():
     assert "who the patient is" in at(text, 10).message
 
 
+@pytest.mark.parametrize("given", ["date_of_birth: '2015-01-01'", "first_name: Ana"])
+def test_examples_may_not_give_who_the_patient_is(given):
+    text = VALID.replace("      bp_systolic: 190\n", f"      bp_systolic: 190\n      {given}\n")
+    assert "who the patient is" in at(text, 16).message
+
+
 def test_examples_may_give_an_age_instead_of_a_date_of_birth():
     text = VALID.replace("      bp_systolic: 190\n", "      bp_systolic: 190\n      age: 16\n")
     assert check_text(text, "rules.yaml")[1] == []

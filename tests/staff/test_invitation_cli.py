@@ -137,9 +137,24 @@ def test_list_shows_id_state_name_and_date_of_birth(app, cli):
 
 def test_list_filters_by_state(app, cli):
     cli("create", *ANA)
-    cli("create", *ANA)
+    cli("renew", "1")
     lines = cli("list", "--state", "replaced").output.strip().splitlines()
     assert [line.split()[0] for line in lines[1:]] == ["1"]
+
+
+def test_renew_prints_a_new_link_and_replaces_the_old_one(app, cli):
+    cli("create", *ANA)
+    result = cli("renew", "1")
+    lines = cli("list").output.strip().splitlines()
+    assert result.exit_code == 0 and result.output.strip().splitlines()[-1].startswith(f"{BASE}/invite?t=")
+    assert [line.split()[:2] for line in lines[1:]] == [["2", "sent"], ["1", "replaced"]]
+
+
+def test_renew_refuses_an_invitation_that_is_revoked(app, cli):
+    cli("create", *ANA)
+    cli("revoke", "1")
+    result = cli("renew", "1")
+    assert result.exit_code == 1 and "make a new one with `invitations create`" in result.output
 
 
 def test_list_refuses_an_unknown_state(cli):

@@ -158,12 +158,18 @@ def test_rules_page_without_a_rejected_edit_shows_no_problem(rules_client):
 
 # -- the sandbox -------------------------------------------------------------------------------------
 
-def test_sandbox_shows_every_question_grouped_by_step(app, rules_client):
+def test_sandbox_shows_every_clinical_question_and_the_date_of_birth_grouped_by_step(app, rules_client):
     from screening.catalogue import CATALOGUE
     body = rules_client.get("/staff/rules/try").get_data(as_text=True)
     ids = re.findall(r'id="question-([a-z0-9_]+)"', body)
     steps = re.findall(r'<h3 id="step-[^"]+" class="sandbox-step-title">\d+\. ([^<]+)</h3>', body)
-    assert ids == [q.id for q in CATALOGUE.asked] and [html.unescape(s) for s in steps] == [s.title for s in CATALOGUE.steps]
+    expected = [q.id for q in CATALOGUE.asked if not q.identity or q.id == "date_of_birth"]
+    assert ids == expected and [html.unescape(s) for s in steps] == [s.title for s in CATALOGUE.steps]
+
+
+def test_sandbox_asks_no_name_or_contact(rules_client):
+    body = rules_client.get("/staff/rules/try").get_data(as_text=True)
+    assert not re.search(r'name="(first_name|last_name|phone|email|record_number)"', body)
 
 
 def test_sandbox_says_when_a_follow_up_is_asked(rules_client):

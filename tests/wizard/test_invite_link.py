@@ -115,7 +115,16 @@ def revoke(app, token, invitation_id):
 
 
 def replace(app, token, invitation_id):
-    invite(app)
+    renew(app, invitation_id)
+
+
+def renew(app, invitation_id):
+    """A new link in place of invitation_id, as the staff page's "New link" makes it; returns its token and id."""
+    with app.app_context():
+        db = database.session()
+        new, token = invitations.renew(db, db.get(Invitation, invitation_id), 14)
+        db.commit()
+        return token, new.id
 
 
 def complete(app, token, invitation_id):
@@ -315,11 +324,11 @@ def test_carrying_on_shows_no_resume_code(app):
 
 
 def test_a_new_link_carries_on_with_the_questionnaire_begun_from_the_old_one(app):
-    old, _ = invite(app)
+    old, old_id = invite(app)
     client = app.test_client()
     confirmed(client, old)
     Patient(client).answer("your-details", HEALTHY)
-    new, new_id = invite(app)
+    new, new_id = renew(app, old_id)
     assert confirmed(app.test_client(), new).location == "/step/about-you"
     with app.app_context():
         assert database.session().scalars(select(Draft)).one().invitation_id == new_id
@@ -508,3 +517,27 @@ def test_after_send_with_closed_intake_the_sent_page_offers_no_new_questionnaire
     app.config["OPEN_INTAKE"] = False
     page = patient.client.get("/sent").get_data(as_text=True)
     assert "Start a new questionnaire" not in page and "sends each patient their own link" in page
+
+
+def test_sending_after_a_new_link_completes_the_new_link(app):
+    old, old_id = invite(app)
+    client = app.test_client()
+    confirmed(client, old)
+    _, new_id = renew(app, old_id)
+    patient = Patient(client)
+    for step in QUESTIONNAIRE.catalogue.steps:
+        response = patient.answer(step.slug, HEALTHY)
+        if response.location and response.location.startswith(f"/step/{step.slug}"):
+            patient.answer(step.slug, HEALTHY)
+    patient.send()
+    states = {i: invitations.state_of(invitation(app, i)) for i in (old_id, new_id)}
+    assert states == {old_id: "replaced", new_id: "completed"}
+
+
+def test_a_revoked_links_questionnaire_cannot_be_sent(app):
+    token, invitation_id = invite(app)
+    client = app.test_client()
+    confirmed(client, token)
+    revoke(app, token, invitation_id)
+    assert Patient(client).send().location == "/resume"
+    assert invitations.state_of(invitation(app, invitation_id)) == "revoked"

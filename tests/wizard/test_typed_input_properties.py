@@ -9,7 +9,7 @@ show the messages for the exotic digits found this way.
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from screening.catalogue.types import CHOICE, MULTI, NUMBER
+from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER
 from screening.questionnaire import QUESTIONNAIRE
 
 from tests.conftest import HEALTHY
@@ -26,6 +26,8 @@ OTHER_DIGITS = st.text(st.characters(categories=["Nd", "Nl", "No"]), min_size=1,
 # Built by repetition: Hypothesis draws text one character at a time, so a long draw would be slow.
 LONG = st.tuples(st.text(min_size=1, max_size=3), st.integers(100, 1500)).map(lambda pair: pair[0] * pair[1])
 TYPED = st.one_of(st.text(), OTHER_DIGITS, NUMBER_LOOKALIKES, LONG)
+# Whole numbers of any size: a month of 9999999999 once reached date() and overflowed.
+BIG = st.integers(-10 ** 12, 10 ** 12).map(str)
 
 
 def answer_to(question) -> st.SearchStrategy:
@@ -43,6 +45,10 @@ def posted(questions) -> st.SearchStrategy:
     """A form for these questions, any field of it left out, the "I don't know" box included."""
     fields = {}
     for question in questions:
+        if question.type == DATE:
+            for part in ("month", "day", "year"):
+                fields[f"{question.id}-{part}"] = st.one_of(TYPED, BIG, st.integers(1, 31).map(str))
+            continue
         fields[question.id] = answer_to(question)
         if question.type == NUMBER and question.unknown:
             fields[f"{question.id}-unknown"] = st.one_of(st.just(question.unknown.value), TYPED)
@@ -81,3 +87,25 @@ def test_anything_typed_into_a_step_gets_a_page_not_a_server_error(at_step, data
 @given(form=posted(QUESTIONNAIRE.catalogue.asked))
 def test_anything_typed_into_the_sandbox_gets_a_page_not_a_server_error(rules_client, form):
     refused_politely(rules_client.post("/staff/rules/try", data=form), form)
+
+
+@BOUNDED
+@given(form=posted([QUESTIONNAIRE.catalogue["date_of_birth"]]))
+def test_anything_typed_into_the_invitation_date_of_birth_gets_a_page_not_a_server_error(invited, form):
+    refused_politely(invited.post("/invite", data=form), form)
+
+
+@pytest.fixture
+def invited(app):
+    """A browser holding an invitation's link, on the page that asks for the date of birth."""
+    from datetime import date
+
+    from screening.records import database, invitations
+
+    with app.app_context():
+        db = database.session()
+        _, token = invitations.create(db, first_name="Ana", last_name="Diaz", date_of_birth=date(1990, 4, 2), days=14)
+        db.commit()
+    client = app.test_client()
+    client.get(f"/invite?t={token}")
+    return client

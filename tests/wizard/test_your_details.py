@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from screening.catalogue.formats import us_date
+from screening.catalogue.formats import oldest_birth_date, us_date
 from screening.clock import utcnow
 from screening.records import database
 from screening.records.models import Draft, Submission
@@ -78,10 +78,9 @@ def test_a_date_of_birth_in_the_future_is_refused(patient):
 
 def test_an_age_over_120_is_refused_with_the_earliest_date(patient):
     today = utcnow().date()
-    response = post(patient, **{"date_of_birth-year": str(today.year - 121)})
-    earliest = us_date(today.replace(year=today.year - 120)) if (today.month, today.day) != (2, 29) else ""
-    assert response.status_code == 400 and errors(response)[0].startswith("Date of birth must be on or after ")
-    assert earliest in errors(response)[0]
+    response = post(patient, **{"date_of_birth-year": str(today.year - 122)})
+    assert response.status_code == 400 and \
+        errors(response) == [f"Date of birth must be on or after {us_date(oldest_birth_date(today))}"]
 
 
 def test_what_was_typed_stays_in_the_boxes_after_an_error(patient):
@@ -168,3 +167,32 @@ def test_the_submission_keeps_the_identity_in_its_columns(app, patient):
     assert (s.first_name, s.last_name, s.date_of_birth, s.record_number, s.email, s.phone) == \
         ("Ana", "Díaz-López", date(1990, 4, 2), "MRN-0042", "ana@example.com", None)
     assert keys == ["ana", "diaz", "lopez"]
+
+
+def test_someone_aged_120_is_taken(app, patient):
+    response = post(patient, **{"date_of_birth-month": "1", "date_of_birth-day": "1",
+                                "date_of_birth-year": born_years_ago(120)[:4]})
+    assert response.status_code == 303 or errors(response) == []
+
+
+def test_someone_who_turned_121_today_is_refused(patient):
+    born = date.fromisoformat(born_years_ago(121, days=0))
+    response = post(patient, **{"date_of_birth-month": str(born.month), "date_of_birth-day": str(born.day),
+                                "date_of_birth-year": str(born.year)})
+    assert errors(response)[0].startswith("Date of birth must be on or after ")
+
+
+def test_someone_under_12_is_asked_to_check_the_date(patient):
+    response = post(patient, **{"date_of_birth-year": str(utcnow().year - 5)})
+    assert "this form is for people aged 12 or older" in errors(response)[0]
+
+
+@pytest.mark.parametrize("month, day", [("9999999999", "1"), ("1", "99999999999"), ("001", "1")])
+def test_a_huge_month_or_day_is_not_a_date(patient, month, day):
+    response = post(patient, **{"date_of_birth-month": month, "date_of_birth-day": day})
+    assert response.status_code == 400 and errors(response) == ["Date of birth must be a real date"]
+
+
+def test_a_name_with_a_zero_width_joiner_is_taken(app, patient):
+    post(patient, first_name="\u0645\u200c\u0646")
+    assert saved(app)["first_name"] == "\u0645\u200c\u0646"
