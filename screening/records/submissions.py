@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.clock import aware, utcnow
 from screening.catalogue.formats import parse_iso
+from screening.catalogue.types import DATE
 from screening.records import codes
 from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
 from screening.records.names import keys_of
@@ -64,13 +65,16 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     return submission
 
 
-IDENTITY_COLUMNS = ("first_name", "last_name", "date_of_birth", "record_number", "phone", "email")
+# Every identity question has a Submission column of the same name (tests/records/test_submissions.py).
+IDENTITY_COLUMNS = tuple(q.id for q in QUESTIONNAIRE.catalogue.asked if q.identity)
 
 
 def identity_of(answers: dict) -> dict:
     """The identity answers as the submission's columns; a column without an answer stays empty."""
     columns = {name: answers.get(name) if isinstance(answers.get(name), str) else None for name in IDENTITY_COLUMNS}
-    columns["date_of_birth"] = parse_iso(columns["date_of_birth"])
+    for question in QUESTIONNAIRE.catalogue.asked:
+        if question.identity and question.type == DATE:
+            columns[question.id] = parse_iso(columns[question.id])
     return columns
 
 

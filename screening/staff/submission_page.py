@@ -42,6 +42,7 @@ NOT_RECORDED = "Not recorded"
 # An optional identity question (record number, phone, email) the patient left blank.
 NOT_GIVEN_TEXT = "Not given"
 IDENTITY_FIELDS = frozenset(IDENTITY_COLUMNS)
+AGES = frozenset(score.id for score in QUESTIONNAIRE.catalogue.scores if score.age_from)
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def identity(submission: Submission, rows: dict[str, AnswerRow]) -> tuple[Identi
 
     name = " ".join(part for part in (submission.first_name, submission.last_name) if part)
     born = us_date(submission.date_of_birth) if submission.date_of_birth else None
-    age = next((row for row in rows.values() if row.question_id not in IDENTITY_FIELDS), None)  # a score
+    age = next((row for row in rows.values() if row.question_id in AGES), None)
     return (
         line("Name", name, "first_name", NOT_RECORDED),
         line("Date of birth", born, "date_of_birth", NOT_RECORDED),
