@@ -6,6 +6,9 @@ trail before anything is sent (the CSV's with its filter in words: what a search
 from __future__ import annotations
 
 import json
+import logging
+import traceback
+from collections.abc import Iterable, Iterator
 
 from flask import Response, abort, current_app, request, stream_with_context
 
@@ -20,6 +23,20 @@ from screening.staff.views import bp
 from screening.records.submissions import by_reference
 
 FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+log = logging.getLogger(__name__)
+STOPPED = "\r\nTHIS EXPORT IS INCOMPLETE: it stopped on an error on the server. Download it again.\r\n"
+
+
+def _stops_cleanly(lines: Iterable[str]) -> Iterator[str]:
+    """The CSV, ended by a line saying so if it breaks part-way. A streamed body fails after Flask's error
+    handler is done, where gunicorn would log the failure with the request's address, and the address holds
+    the search (a name); here it is logged as the app logs errors: type and stack only."""
+    try:
+        yield from lines
+    except Exception as error:  # noqa: BLE001 - every failure must end the same way
+        log.error("CSV export stopped: %s\n%s", type(error).__name__,
+                  "".join(traceback.format_tb(error.__traceback__)))
+        yield STOPPED
 
 
 @bp.get("/submissions/export.csv")
@@ -35,7 +52,7 @@ def export_csv() -> Response | tuple[Response, int]:
     rows = db.scalar(submission_list.count_query(list_filter)) or 0
     record("export_csv", detail=f"{list_filter.describe()}; {rows} row(s)")
     filename = f"submissions-{utcnow():%Y%m%d-%H%M%S}.csv"
-    rows_text = stream_with_context(csv_export.export(submission_list.newest_first(db, list_filter)))
+    rows_text = stream_with_context(_stops_cleanly(csv_export.export(submission_list.newest_first(db, list_filter))))
     return Response(rows_text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -355,3 +355,20 @@ def test_only_a_clinician_sees_the_list_or_exports(app, staff, roles, what):
     reference = store(app)
     url = {"list": "/staff/submissions", "csv": CSV_URL, "fhir": fhir_url(reference)}[what]
     assert staff(roles).get(url).status_code == 403 and staff().get(url).status_code == 200
+
+
+def test_an_export_that_breaks_part_way_says_so_and_logs_no_name(app, staff, monkeypatch, caplog):
+    from screening.exports import csv as csv_export
+
+    name = "Zara" + "goza"  # built, so the traceback's source lines cannot contain it
+    store(app, {"first_name": "Quillon", "last_name": name})
+
+    def broken(rows, *args, **kwargs):
+        yield "reference\r\n"
+        raise RuntimeError(f"{name} in the message")
+
+    monkeypatch.setattr(csv_export, "export", broken)
+    client = staff(("clinician",))
+    body = client.get(CSV_URL, query_string={"q": "zaragoza"}).get_data(as_text=True)
+    assert body.endswith("THIS EXPORT IS INCOMPLETE: it stopped on an error on the server. Download it again.\r\n")
+    assert "RuntimeError" in caplog.text and "Zaragoza" not in caplog.text and "zaragoza" not in caplog.text
