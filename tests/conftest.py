@@ -18,7 +18,7 @@ from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
 from screening.catalogue.types import DATE, MULTI, NUMBER
 from screening.clock import utcnow
-from screening.records.models import StaffUser
+from screening.records.models import AuditEvent, StaffUser
 from screening.records import migrate
 
 pytest_plugins = ["tests.postgres", "tests.live"]
@@ -154,6 +154,17 @@ class Patient:
     def resume_code(self) -> str:
         html = self.client.get("/saved").get_data(as_text=True)
         return re.search(r'class="code code-large">([0-9A-Z-]+)<', html).group(1)
+
+
+def audit_events(app, action: str | None = None) -> list[AuditEvent]:
+    """The audit trail, oldest first; only `action`'s events when given."""
+    from sqlalchemy import select
+
+    with app.app_context():
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            query = query.where(AuditEvent.action == action)
+        return database.session().scalars(query).all()
 
 
 @pytest.fixture

@@ -8,28 +8,18 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
 
-from screening.records import database
 from screening.staff import auth
 from screening.staff.auth import role_required
-from screening.records.models import AuditEvent
 
 from tests.conftest import STAFF_PASSWORD
+from tests.conftest import audit_events as events
 
 NOT_RIGHT = "Email or password is not right"
 
 
 def sign_in(client, email, password=STAFF_PASSWORD, **extra):
     return client.post("/staff/sign-in", data={"email": email, "password": password, **extra})
-
-
-def events(app, action=None):
-    with app.app_context():
-        query = select(AuditEvent).order_by(AuditEvent.id)
-        if action:
-            query = query.where(AuditEvent.action == action)
-        return database.session().scalars(query).all()
 
 
 def test_sign_in_page_asks_for_email_and_password(client):

@@ -21,9 +21,10 @@ from sqlalchemy import select
 from screening.clock import utcnow
 from screening.questionnaire import QUESTIONNAIRE
 from screening.records import database, invitations
-from screening.records.models import AuditEvent, Draft, Invitation, Submission
+from screening.records.models import Draft, Invitation, Submission
 from screening.settings import ConfigError
 from tests.conftest import HEALTHY, Patient, make_app
+from tests.conftest import audit_events as events
 
 BORN = date(1990, 4, 2)
 RIGHT = {"date_of_birth-month": "4", "date_of_birth-day": "2", "date_of_birth-year": "1990"}
@@ -48,14 +49,6 @@ def invite(app, days=14, now=None, **details):
 def invitation(app, invitation_id):
     with app.app_context():
         return database.session().get(Invitation, invitation_id)
-
-
-def events(app, action=None):
-    with app.app_context():
-        query = select(AuditEvent).order_by(AuditEvent.id)
-        if action:
-            query = query.where(AuditEvent.action == action)
-        return database.session().scalars(query).all()
 
 
 def confirmed(client, token, dob=RIGHT):
