@@ -4,7 +4,7 @@ SQLite hands back naive datetimes; everything the app stores is UTC, so a naive 
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 
 def utcnow() -> datetime:
@@ -20,6 +20,14 @@ def iso_utc(moment: datetime) -> str:
     return aware(moment).astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def utc_day(moment: datetime) -> date:
-    """The day, in UTC, of a time: a submission's age is worked out as of the day it was sent."""
-    return aware(moment).astimezone(timezone.utc).date()
+# The earliest time zone in use (Baker Island, UTC-12): at any moment, no calendar on Earth shows an earlier day.
+_EARLIEST_ZONE = timezone(timedelta(hours=-12))
+
+
+def age_day(moment: datetime | None = None) -> date:
+    """The day an age is worked out on, for answers sent at `moment` (now when not given): the earliest calendar
+    day anywhere at that moment. An age is then never overstated, wherever the patient is: in the evening before
+    an 18th birthday in the US, the UTC date is already the birthday, but this day is not. At worst someone is
+    counted a day younger, which may raise a topic the clinician sees is not needed (the date of birth is on the
+    sheet), never hide one that is."""
+    return aware(moment or utcnow()).astimezone(_EARLIEST_ZONE).date()

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from screening.catalogue import CATALOGUE, version_of
 from screening.catalogue.formats import parse_iso, text_problem, us_date, years_between
 from screening.catalogue.types import DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
-from screening.clock import utcnow
+from screening.clock import age_day
 from screening.conditions.language import Condition, compile_condition
 
 NOT_ASKED = "Not asked"
@@ -81,11 +81,11 @@ class Questionnaire:
 
     def with_scores(self, answers: Mapping[str, Any], as_of: date | None = None) -> dict[str, Any]:
         """The pruned answers plus every score that can be worked out from them; an age as of `as_of`, the
-        day the answers were sent (today when not given)."""
+        day the answers were sent (screening.clock.age_day: today when not given)."""
         result = self.prune(answers)
         for score in self.catalogue.scores:
             if score.age_from:
-                age = _age(answers, score, as_of or utcnow().date())
+                age = _age(answers, score, as_of or age_day())
                 if age is not None:
                     result[score.id] = age
                 continue

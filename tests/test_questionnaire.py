@@ -65,3 +65,36 @@ def test_answer_problem_refuses(question, value):
 ])
 def test_answer_problem_accepts(question, value):
     assert answer_problem(CATALOGUE[question], value) is None
+
+
+# -- age, worked out from the date of birth ------------------------------------------------------------------
+
+def test_age_counts_whole_years_to_the_day():
+    from datetime import date
+    from screening.questionnaire import QUESTIONNAIRE as Q
+
+    born = {"date_of_birth": "2008-06-01"}
+    assert (Q.with_scores(born, date(2026, 5, 31))["age"], Q.with_scores(born, date(2026, 6, 1))["age"]) == (17, 18)
+
+
+def test_someone_born_on_february_29_is_a_year_older_on_march_1():
+    from datetime import date
+    from screening.questionnaire import QUESTIONNAIRE as Q
+
+    born = {"date_of_birth": "2008-02-29"}
+    assert (Q.with_scores(born, date(2026, 2, 28))["age"], Q.with_scores(born, date(2026, 3, 1))["age"]) == (17, 18)
+
+
+def test_the_day_an_age_is_worked_out_on_is_the_earliest_anywhere():
+    """At 3 AM UTC on a birthday it is still the day before in the US: the age must not count it yet."""
+    from datetime import date, datetime, timezone
+    from screening.clock import age_day
+
+    assert age_day(datetime(2026, 6, 1, 3, 0, tzinfo=timezone.utc)) == date(2026, 5, 31)
+    assert age_day(datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)) == date(2026, 6, 1)
+
+
+def test_an_age_given_as_such_stands_when_there_is_no_date_of_birth():
+    from screening.questionnaire import QUESTIONNAIRE as Q
+
+    assert Q.with_scores({"age": 16})["age"] == 16 and "age" not in Q.with_scores({"age": 7})

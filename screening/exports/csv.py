@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from screening.clock import iso_utc, utc_day
+from screening.clock import iso_utc, age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import Question
 from screening.records.models import Submission
@@ -105,7 +105,7 @@ class Layout:
 
     def row(self, submission: Submission) -> list[str]:
         answers = submission.answers or {}
-        scored = self.questionnaire.with_scores(answers, as_of=utc_day(submission.submitted_at))
+        scored = self.questionnaire.with_scores(answers, as_of=age_day(submission.submitted_at))
         cells = [get(submission) for _, get in self.fields]
         cells += [self.answer(q, answers, scored) for q in self.questions]
         cells += [get(submission) for _, get in self.topics]

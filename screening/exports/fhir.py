@@ -51,7 +51,7 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from screening.clock import iso_utc, utc_day
+from screening.clock import iso_utc, age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.catalogue.types import (
     CHOICE,
@@ -320,7 +320,7 @@ def build_response(reference: str, submitted_at: datetime, answers: Mapping[str,
 
     Scores are worked out as of the day it was sent (UTC), so an exported age is the age the rules saw.
     """
-    with_scores = questionnaire.with_scores(answers, as_of=utc_day(submitted_at))
+    with_scores = questionnaire.with_scores(answers, as_of=age_day(submitted_at))
     groups: list[dict[str, Any]] = []
     catalogue = questionnaire.catalogue
     sections = [(group_link_id(s), s.title, asked_as_items(s)) for s in catalogue.steps]

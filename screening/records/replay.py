@@ -24,7 +24,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.clock import utc_day
+from screening.clock import age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
@@ -161,13 +161,13 @@ def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verif
         report.compared += 1
         report.made_with[version] += 1
         if new is not None:
-            changes = compare(topics, evaluate(new, answers, questionnaire, as_of=utc_day(submitted_at)).topics)
+            changes = compare(topics, evaluate(new, answers, questionnaire, as_of=age_day(submitted_at)).topics)
             if changes:
                 report.changed.append(Changed(reference, submitted_at, version, changes))
                 for change in changes:
                     report.totals.setdefault(change.rule_id, RuleTotals()).add(change)
         if verify:
-            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire, utc_day(submitted_at))
+            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire, age_day(submitted_at))
     return report
 
 

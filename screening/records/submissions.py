@@ -6,7 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
-from screening.clock import aware, utcnow
+from screening.clock import age_day, aware, utcnow
 from screening.catalogue.formats import parse_iso
 from screening.catalogue.types import DATE
 from screening.records import codes
@@ -39,7 +39,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     """
     answers = questionnaire.prune(draft.answers)
     now = utcnow()
-    summary = evaluate(ruleset, answers, questionnaire, as_of=now.date())
+    summary = evaluate(ruleset, answers, questionnaire, as_of=age_day(now))
     keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(

@@ -24,7 +24,7 @@ from typing import Any
 
 from screening.catalogue.formats import us_date
 from screening.catalogue.types import SPECIAL_VALUES, Question
-from screening.clock import utc_day
+from screening.clock import age_day
 from screening.questionnaire import NOT_ANSWERED, NOT_ASKED, QUESTIONNAIRE, Questionnaire
 from screening.records.models import Submission
 from screening.records.submissions import IDENTITY_COLUMNS, summary_of
@@ -283,7 +283,7 @@ def build(submission: Submission, questionnaire: Questionnaire = QUESTIONNAIRE) 
     summary = summary_of(submission)
     raised = frozenset(b.question for t in summary.topics for b in t.because)
     identity_rows, answer_sections = _numbered(
-        _rows(submission.answers, questionnaire, utc_day(submission.submitted_at), raised), questionnaire)
+        _rows(submission.answers, questionnaire, age_day(submission.submitted_at), raised), questionnaire)
     rows = {row.question_id: row for section in answer_sections for row in section.rows}
     who = identity(submission, identity_rows)
     named = {i.question_id: i for i in who}

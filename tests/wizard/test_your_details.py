@@ -149,8 +149,8 @@ def test_the_age_question_is_gone_and_age_is_worked_out(app, patient):
     assert "age-under-18" in [t["id"] for t in submission.topics]
 
 
-def test_an_eighteenth_birthday_today_counts_as_18(app, patient):
-    patient.complete({"date_of_birth": born_years_ago(18, days=0)})
+def test_an_eighteenth_birthday_yesterday_counts_as_18(app, patient):
+    patient.complete({"date_of_birth": born_years_ago(18, days=1)})
     patient.send()
     with app.app_context():
         submission = database.session().scalars(select(Submission)).one()
