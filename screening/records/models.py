@@ -31,6 +31,10 @@ class Draft(Base):
     # Opened from a clinic's invitation: its name and date of birth are filled in and cannot be changed.
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitation.id", ondelete="SET NULL", name="fk_draft_invitation"), index=True)
+    # When an answer that raises an alert was first saved, and when the unsent-draft sweep alerted the clinic
+    # about it: a patient who saw the crisis message and closed the page is not forgotten.
+    urgent_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RulesVersion(Base):
@@ -91,6 +95,9 @@ class Submission(Base):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitation.id", ondelete="SET NULL", name="fk_submission_invitation"), index=True)
     name_keys: Mapped[list["NameKey"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    # A clinician saw an urgent submission's alert: who and when. Separate from being reviewed.
+    acknowledged_by: Mapped[str | None] = mapped_column(String(254))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class NameKey(Base):
@@ -222,3 +229,61 @@ class Attempt(Base):
     kind: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Alert(Base):
+    """The clinic must hear of urgent answers: written in the same transaction as the submission (or by the
+    unsent-draft sweep), then sent by the deliverer through every channel configured, one Delivery each.
+
+    Holds no patient data: a reference, the kind, a count and times. A draft is named by its id, never shown.
+    """
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "sent" (a submission), "unsent" (a draft left with an urgent answer) or "test" (`alerts test`).
+    kind: Mapped[str] = mapped_column(String(10))
+    submission_reference: Mapped[str | None] = mapped_column(String(20), index=True)
+    draft_id: Mapped[str | None] = mapped_column(String(64))
+    # The draft's resume code, as its sha256: finds the submission an unsent draft later became.
+    resume_hash: Mapped[str | None] = mapped_column(String(64))
+    urgent_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    deliveries: Mapped[list["Delivery"]] = relationship(back_populates="alert", cascade="all, delete-orphan",
+                                                        passive_deletes=True, order_by="Delivery.id")
+
+
+class Delivery(Base):
+    """One alert through one channel ("email" or "webhook"): pending until delivered, retried with backoff,
+    "failed" once retries are given up. A deliverer claims a row (claimed_by, claimed_until) before sending, so
+    with several deliverers each is sent once."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    alert: Mapped[Alert] = relationship(back_populates="deliveries")
+    tries: Mapped[list["DeliveryAttempt"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                          order_by="DeliveryAttempt.id")
+
+
+class DeliveryAttempt(Base):
+    """One try at a delivery: when, how long, and what the server answered (never patient data)."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)

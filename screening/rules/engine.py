@@ -41,6 +41,6 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questi
     """Hidden answers are dropped and scores worked out first, so rules see what was really asked. An age is
     worked out as of `as_of`, the day the answers were sent (today when not given)."""
     seen = questionnaire.with_scores(answers, as_of)
-    topics = [t for rule in ruleset.rules if (t := topic_for(rule, seen, questionnaire))]
-    topics.sort(key=lambda t: SEVERITIES.index(t.severity))
-    return Summary(ruleset.version, ruleset.sha256, tuple(topics))
+    raised = [(rule, t) for rule in ruleset.rules if (t := topic_for(rule, seen, questionnaire))]
+    topics = sorted((t for _, t in raised), key=lambda t: SEVERITIES.index(t.severity))
+    return Summary(ruleset.version, ruleset.sha256, tuple(topics), alert=any(rule.alerts for rule, _ in raised))

@@ -8,7 +8,7 @@ from screening.conditions.language import Condition
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
-RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when",)
+RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "alert")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,12 @@ class Rule:
     clinician: str
     source: str
     when: Condition
+    # Whether raising this rule alerts the clinic at once; None: as its severity says (urgent alerts).
+    alert: bool | None = None
+
+    @property
+    def alerts(self) -> bool:
+        return self.alert if self.alert is not None else self.severity == "urgent"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class Example:
     raises: tuple[str, ...]
     does_not_raise: tuple[str, ...]
     line: int | None = None
+    # `alerts: true/false`: whether these answers alert the clinic; None when the example does not say.
+    alerts: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ class Summary:
     rules_version: str
     rules_sha256: str
     topics: tuple[Topic, ...]
+    # A raised rule alerts the clinic (Rule.alerts); kept apart from the topics, which are stored as they were.
+    alert: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
