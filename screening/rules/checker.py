@@ -20,7 +20,9 @@ from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rul
 from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
 
 TOP_KEYS = ("version", "rules", "examples")
-EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise")
+EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise", "alerts")
+# A flag that is neither true nor false, already reported.
+_INVALID = object()
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 # The summary advises; it never decides. Any of these in a text reads as a decision.
@@ -174,11 +176,24 @@ class _Checker:
         if "when" not in node:
             self.report(node.mark, "the rule needs 'when:', the condition that raises it")
             return None
+        alert = self._flag(node, "alert", "whether raising this rule alerts the clinic at once (urgent rules do "
+                                          "unless they say 'alert: false')")
         condition = compile_condition(node["when"], self.catalogue, self.report)
-        if condition is None or not ok:
+        if condition is None or not ok or alert is _INVALID:
             return None
         return Rule(node["id"], severity, node["title"].strip(), node["patient"].strip(),
-                    node["clinician"].strip(), node["source"].strip(), condition)
+                    node["clinician"].strip(), node["source"].strip(), condition, alert)
+
+    def _flag(self, node: LocDict, key: str, meaning: str) -> bool | None | object:
+        """`key: true` or `key: false`, None when absent, _INVALID (reported) otherwise. yes/no stay words in this
+        file, so they are refused here rather than read as a yes or a no."""
+        if key not in node:
+            return None
+        value = node[key]
+        if isinstance(value, bool):
+            return value
+        self.report(mark_of(node, key), f"'{key}:' takes true or false, not {value!r}: {meaning}")
+        return _INVALID
 
     def _text(self, node: LocDict, key: str) -> bool:
         value = node.get(key)
@@ -235,7 +250,9 @@ class _Checker:
             answers = self._example_answers(node, name)
             raises = self._rule_list(node, "raises", name)
             does_not = self._rule_list(node, "does not raise", name)
-            examples.append((Example(name, answers, raises, does_not, node.mark.line), node))
+            alerts = self._flag(node, "alerts", f"whether example {name!r}'s answers alert the clinic")
+            examples.append((Example(name, answers, raises, does_not, node.mark.line,
+                                     None if alerts is _INVALID else alerts), node))
         return examples
 
     def _example_answers(self, node: LocDict, name: str) -> dict[str, Any]:
@@ -292,16 +309,22 @@ class _Checker:
                         self.report(mark_of(node, key),
                                     f"example {example.name!r}: '{key}' names {rule_id!r}, which is not a rule"
                                     f"{suggest(rule_id, ids)}")
-            raised = [t.id for t in evaluate(ruleset, example.answers, self.questionnaire).topics]
+            summary = evaluate(ruleset, example.answers, self.questionnaire)
+            raised = [t.id for t in summary.topics]
             raised_somewhere.update(r for r in raised if r in example.raises)
             missing = [r for r in example.raises if r in ids and r not in raised]
             unwanted = [r for r in example.does_not_raise if r in raised]
-            if missing or unwanted:
+            alert_wrong = example.alerts is not None and example.alerts != summary.alert
+            if missing or unwanted or alert_wrong:
                 diff = []
                 if missing:
                     diff.append(f"expected {', '.join(missing)} but it was not raised")
                 if unwanted:
                     diff.append(f"raised {', '.join(unwanted)}, listed under 'does not raise'")
+                if alert_wrong:
+                    alerting = [rule.id for rule in ruleset.rules if rule.id in raised and rule.alerts]
+                    diff.append(f"'alerts: {str(example.alerts).lower()}' but it "
+                                + (f"alerts, through {', '.join(alerting)}" if summary.alert else "alerts nobody"))
                 self.report(mark_of(node, "name") or node.mark,
                             f"example {example.name!r} fails: {'; '.join(diff)} "
                             f"(it raised: {', '.join(raised) or 'nothing'}). Fix the rule's 'when:' or the example")

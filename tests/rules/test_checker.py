@@ -228,3 +228,44 @@ def test_shipped_examples_raise_every_rule():
 def test_a_number_too_long_to_read_is_a_problem_with_its_line():
     problems = check_text("version: '1'\nrules: []\nexamples: []\nx: " + "9" * 5000 + "\n", "long.yaml")[1]
     assert len(problems) == 1 and ":4:" in str(problems[0]) and "a number too long to read" in str(problems[0])
+
+
+# -- alerts (issue 9) ----------------------------------------------------------------------------------------
+
+def test_an_urgent_rule_alerts_unless_it_says_otherwise():
+    ruleset, found = check_text(VALID, "rules.yaml")
+    assert found == [] and ruleset.rules[0].alerts
+
+
+def test_a_rule_can_turn_its_alert_off():
+    ruleset, _ = check_text(VALID.replace("    severity: urgent\n", "    severity: urgent\n    alert: false\n"),
+                            "rules.yaml")
+    assert ruleset.rules[0].alerts is False
+
+
+def test_a_discuss_rule_can_alert():
+    text = VALID.replace("    severity: urgent\n", "    severity: discuss\n    alert: true\n")
+    assert check_text(text, "rules.yaml")[0].rules[0].alerts
+
+
+@pytest.mark.parametrize("value", ["yes", "sometimes", "1"])
+def test_an_alert_that_is_not_true_or_false_is_a_problem_with_its_line(value):
+    problem = at(VALID.replace("    severity: urgent\n", f"    severity: urgent\n    alert: {value}\n"), 5)
+    assert "'alert:' takes true or false" in problem.message
+
+
+def test_an_example_states_whether_its_answers_alert():
+    text = VALID.replace("    raises: [bp-very-high]\n", "    raises: [bp-very-high]\n    alerts: true\n")
+    assert check_text(text, "rules.yaml")[1] == []
+
+
+def test_an_example_that_says_the_wrong_thing_about_alerts_fails_with_why():
+    text = VALID.replace("    raises: [bp-very-high]\n", "    raises: [bp-very-high]\n    alerts: false\n")
+    problem = only(text)
+    assert "'alerts: false' but it alerts, through bp-very-high" in problem.message
+
+
+def test_the_shipped_examples_say_which_answers_alert():
+    ruleset, _ = check_file(ROOT / "rules.yaml")
+    stated = [e for e in ruleset.examples if e.alerts is not None]
+    assert any(e.alerts for e in stated) and any(not e.alerts for e in stated)
