@@ -314,3 +314,11 @@ def test_sandbox_post_with_the_csrf_token_is_accepted(csrf_app):
     body = client.get("/staff/rules/try").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
     assert client.post("/staff/rules/try", data={"asthma": "yes", "csrf_token": token}).status_code == 200
+
+
+def test_the_rules_page_says_which_rules_alert_the_clinic(rules_client):
+    body = rules_client.get("/staff/rules").get_data(as_text=True)
+    card = body.split('id="rule-heart-attack-6-weeks"', 1)[1].split("</section>", 1)[0]
+    urgent = body.split('id="rule-self-harm-plan"', 1)[1].split("</section>", 1)[0]
+    assert "<dt>Alerts the clinic</dt><dd>Yes (the rule says so)</dd>" in card
+    assert "<dt>Alerts the clinic</dt><dd>Yes</dd>" in urgent
