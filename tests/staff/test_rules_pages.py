@@ -322,3 +322,9 @@ def test_the_rules_page_says_which_rules_alert_the_clinic(rules_client):
     urgent = body.split('id="rule-self-harm-plan"', 1)[1].split("</section>", 1)[0]
     assert "<dt>Alerts the clinic</dt><dd>Yes (the rule says so)</dd>" in card
     assert "<dt>Alerts the clinic</dt><dd>Yes</dd>" in urgent
+
+
+def test_sandbox_says_whether_the_answers_would_alert_the_clinic(rules_client):
+    urgent = page(rules_client.post("/staff/rules/try", data={"symptoms_now": "chest_pain"}))
+    calm = page(rules_client.post("/staff/rules/try", data={"asthma": "yes"}))
+    assert "these answers would alert the clinic at once" in urgent and "They would not alert the clinic" in calm
