@@ -4,6 +4,10 @@ The master checks everything a start needs and upgrades the database once, befor
 workers never race to make tables. Whatever stops a start (an invalid rules file, a missing secret key, a
 database that cannot be reached) stops the master at once with its message and a non-zero exit.
 Command-line options (-w, -b, ...) still apply on top of this file.
+
+The master also runs the alerts deliverer in a background thread (docs/alerts.md), started before the workers
+are forked: a fork keeps only the forking thread, so the master alone has it. `flask --app screening alerts
+deliver` beside gunicorn adds more; each alert is still sent once.
 """
 import os
 import sys
@@ -28,3 +32,16 @@ def on_starting(server):
     # Workers make their own connections: none may be shared across fork.
     engine_of(app).dispose()
     server.log.info("screening: the database is at the code's revision; starting workers")
+    from screening.alerts.deliverer import start_background
+
+    global _deliverer
+    _deliverer = start_background(app)
+
+
+_deliverer = None
+
+
+def on_exit(server):
+    # Let a send under way finish (each has a 10 s timeout); one cut short is claimed again after its lease.
+    if _deliverer is not None:
+        _deliverer.stop(timeout=12)

@@ -1,6 +1,7 @@
 """Pre-treatment screening for ketamine infusion therapy."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -43,6 +44,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     filters.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
+    if _is_run_command() and _serves_in_this_process():
+        # The embedded deliverer, so the quick start sends alerts with nothing more to run (docs/alerts.md).
+        from screening.alerts.deliverer import start_background
+
+        app.extensions["screening.alerts"] = start_background(app)
     return app
 
 
@@ -55,6 +61,19 @@ def _is_serving() -> bool:
 def _is_run_command() -> bool:
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "run"
+
+
+def _serves_in_this_process() -> bool:
+    """False in the reloader's watcher (`flask run --debug` or `--reload`): that process only restarts the
+    serving one, which werkzeug marks with WERKZEUG_RUN_MAIN. A deliverer there would be a second one, and
+    one left running across every reload."""
+    context = click.get_current_context(silent=True)
+    reload = context.params.get("reload") if context is not None else None
+    if reload is None:
+        from flask.helpers import get_debug_flag
+
+        reload = get_debug_flag()
+    return not reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
 
 
 def register_rules(app: Flask, strict: bool) -> None:

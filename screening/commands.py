@@ -1,5 +1,5 @@
 """Command-line tools: `questions export`, `rules check`, `rules evaluate`, `rules replay`, `purge`;
-`staff` is in the staff area."""
+`staff` is in the staff area, `alerts` in screening/alerts."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from screening.alerts.cli import alerts_cli
 from screening.records import database, purge
 from screening.exports import fhir
 from screening.questionnaire import QUESTIONNAIRE, answer_problem
@@ -159,8 +160,8 @@ def _retention_days(_ctx: click.Context, _param: click.Parameter, value: str | N
 @click.option("--dry-run", is_flag=True, help="Only show what would be deleted.")
 @needs_current_database
 def purge_command(days: int | None, dry_run: bool) -> None:
-    """Delete submissions and invitations past the retention period, and expired drafts; record it in the
-    audit trail.
+    """Delete submissions, invitations and alerts past the retention period, and expired drafts; record it in
+    the audit trail.
 
     Audit events and rules versions are never deleted.
     """
@@ -172,14 +173,14 @@ def purge_command(days: int | None, dry_run: bool) -> None:
                 if found.oldest and found.newest else "")
         click.echo(f"Dry run: would delete {found.submissions} submission(s) submitted before "
                    f"{found.cutoff.isoformat(timespec='seconds')} (more than {days} days ago){span}, and "
-                   f"{found.drafts} expired draft(s) and {found.invitations} invitation(s) made before then. "
-                   "Nothing was deleted.")
+                   f"{found.drafts} expired draft(s), {found.invitations} invitation(s) and {found.alerts} "
+                   "alert(s) made before then. Nothing was deleted.")
         return
     done = purge.purge(db, days)
     record("purge", detail=done.describe())  # commits the deletions and their record together
     click.echo(f"Deleted {done.submissions} submission(s) submitted before "
                f"{done.cutoff.isoformat(timespec='seconds')} (more than {days} days ago), {done.drafts} "
-               f"expired draft(s) and {done.invitations} invitation(s) made before then. "
+               f"expired draft(s), {done.invitations} invitation(s) and {done.alerts} alert(s) made before then. "
                "Audit events and rules versions are kept.")
 
 
@@ -190,3 +191,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rules_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(invitations_cli)
+    app.cli.add_command(alerts_cli)

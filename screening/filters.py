@@ -2,7 +2,7 @@
 
 Every date and time a page shows goes through one of the date filters, written the US way (the clinic is in
 the US); exports, date inputs and audit details keep their machine formats. Counts go through `plural`, and the
-crisis numbers through `crisis_links`.
+crisis numbers through `crisis_links`. How long ago something came, for staff lists, through `ago`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from flask import Flask
 from markupsafe import Markup, escape
 
-from screening.clock import aware
+from screening.clock import aware, utcnow
 
 FILTERS: dict[str, Callable] = {}
 
@@ -65,6 +65,20 @@ def _us_datetime_short(moment: datetime | None) -> str:
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     """'1 topic', '2 topics'; give `plural` for a word that does not just take an s."""
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+@_filter("ago")
+def _ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """'just now', '1 minute ago', '12 minutes ago', '3 hours ago', '2 days ago': the largest whole unit, rounded
+    down (90 minutes is '1 hour ago'). Under a minute, or a little ahead of `now` (two machines' clocks), is
+    'just now'. Pages show the exact time beside it."""
+    if moment is None:
+        return ""
+    seconds = (aware(now or utcnow()) - aware(moment)).total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return f"{_plural(int(seconds // size), unit)} ago"
+    return "just now"
 
 
 # "Call or text 988" first, so that its 988 is linked once, as both.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -50,7 +51,31 @@ DEFAULTS = {
     "INVITATION_DAYS": 14,
     # False: only patients with a clinic's personal link can begin; the start page says so.
     "OPEN_INTAKE": True,
+    # Alerts to the clinic about urgent answers (docs/alerts.md). Email goes out when MAIL_SERVER and
+    # ALERT_EMAILS are set, the webhook when ALERT_WEBHOOK_URL is. A channel set wrong (a bad port, a wrong
+    # password, an unreachable host) is reported by `alerts test` and retried, and never stops a start or a Send;
+    # only a malformed ALERT_EMAILS stops the start.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    # STARTTLS after connecting.
+    "MAIL_USE_TLS": False,
+    "MAIL_FROM": "",
+    # Who is emailed, comma-separated; read into a list.
+    "ALERT_EMAILS": "",
+    "ALERT_WEBHOOK_URL": "",
+    "ALERT_WEBHOOK_SECRET": "",
+    # A draft holding an urgent answer and not sent within this many minutes alerts the clinic; 0 turns it off.
+    "ALERT_UNSENT_MINUTES": 60,
+    # How often the deliverer looks for alerts to send, in seconds.
+    "ALERT_DELIVER_SECONDS": 5,
 }
+
+# Kept exactly as typed: Flask's from_prefixed_env reads a value as JSON first, so a password of 12345 would
+# become a number and one of 1e5 the number 100000.0.
+_VERBATIM = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "ALERT_EMAILS", "ALERT_WEBHOOK_URL",
+             "ALERT_WEBHOOK_SECRET")
 
 
 class ConfigError(SystemExit):
@@ -60,6 +85,9 @@ class ConfigError(SystemExit):
 def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("SCREENING")
+    for name in _VERBATIM:
+        if f"SCREENING_{name}" in os.environ:
+            app.config[name] = os.environ[f"SCREENING_{name}"]
     if test_config:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -73,6 +101,71 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["INVITATION_DAYS"] = _days(app.config["INVITATION_DAYS"], "SCREENING_INVITATION_DAYS")
     app.config["OPEN_INTAKE"] = _switch(app.config["OPEN_INTAKE"], "SCREENING_OPEN_INTAKE")
     app.config["BASE_URL"] = _base_url(app.config["BASE_URL"])
+    configure_alerts(app.config)
+
+
+def configure_alerts(config: dict) -> None:
+    """The alert settings, read: ALERT_EMAILS as a list (a malformed address stops the start, naming it), the
+    two numbers checked. The channel settings are kept as given when wrong (a port that is not a number, say):
+    `alerts test` and the alerts page report them (screening.alerts.channels.problems), and the deliverer
+    retries, so a channel set wrong never stops a patient's Send."""
+    config["ALERT_EMAILS"] = alert_emails(config.get("ALERT_EMAILS"))
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "ALERT_WEBHOOK_URL",
+                 "ALERT_WEBHOOK_SECRET"):
+        value = config.get(name)
+        config[name] = "" if value is None else str(value).strip() if name != "MAIL_PASSWORD" else str(value)
+    port = config.get("MAIL_PORT")
+    number = whole_number(port.strip()) if isinstance(port, str) else port
+    if not isinstance(number, bool) and isinstance(number, int) and 1 <= number <= 65535:
+        config["MAIL_PORT"] = number
+    tls = config.get("MAIL_USE_TLS")
+    if isinstance(tls, str) and tls.strip().lower() in _ON + _OFF:
+        config["MAIL_USE_TLS"] = tls.strip().lower() in _ON
+    elif tls in (0, 1, None):
+        config["MAIL_USE_TLS"] = bool(tls)
+    config["ALERT_UNSENT_MINUTES"] = _count(config.get("ALERT_UNSENT_MINUTES"), "SCREENING_ALERT_UNSENT_MINUTES",
+                                            "a whole number of minutes, 0 (off) or more", 0)
+    config["ALERT_DELIVER_SECONDS"] = _count(config.get("ALERT_DELIVER_SECONDS"), "SCREENING_ALERT_DELIVER_SECONDS",
+                                             "a whole number of seconds, 1 or more", 1)
+
+
+def _count(value: object, name: str, what: str, least: int) -> int:
+    number = whole_number(value.strip()) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, int) or number < least:
+        raise ConfigError(f"screening: {name} must be {what}, not {value!r}")
+    return number
+
+
+# An address as a mail server takes it: something@domain.tld, no spaces, brackets, commas or quotes.
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
+def is_address(text: str) -> bool:
+    return _ADDRESS.fullmatch(text) is not None
+
+
+def alert_emails(value: object) -> list[str]:
+    """SCREENING_ALERT_EMAILS as a list. A malformed address stops the start with one line naming it: alerts
+    about patients in danger must not go nowhere because of a typo nobody saw."""
+    if value in (None, ""):
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
+    if items is None:
+        raise ConfigError(f"screening: SCREENING_ALERT_EMAILS must be email addresses separated by commas, "
+                          f"not {value!r}")
+    addresses = []
+    for item in items:
+        address = item.strip() if isinstance(item, str) else item
+        if address == "":
+            continue
+        if not isinstance(address, str) or not is_address(address):
+            raise ConfigError(f"screening: SCREENING_ALERT_EMAILS holds {address!r}, which is not an email "
+                              f"address; give addresses separated by commas, like "
+                              f"alerts@clinic.example,nurse@clinic.example")
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
 
 
 def _days(value: object, name: str) -> int:

@@ -62,3 +62,40 @@ def test_crisis_links_escape_the_text_and_leave_other_numbers(env):
     shown = render(env, "{{ text | crisis_links }}", text="<b>1911</b> 9880 call or text 98")
     assert shown == "&lt;b&gt;1911&lt;/b&gt; 9880 call or text 98"
     assert isinstance(env.filters["crisis_links"]("911"), Markup)
+
+
+# -- ago (issue 9: the pinned urgent submissions say how long ago each came) ---------------------------------
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("before, shown", [
+    (timedelta(0), "just now"),
+    (timedelta(seconds=59), "just now"),
+    (timedelta(seconds=-30), "just now"),  # another machine's clock a little ahead
+    (timedelta(minutes=1), "1 minute ago"),
+    (timedelta(minutes=12, seconds=59), "12 minutes ago"),
+    (timedelta(minutes=59, seconds=59), "59 minutes ago"),
+    (timedelta(hours=1), "1 hour ago"),
+    (timedelta(minutes=90), "1 hour ago"),
+    (timedelta(hours=3, minutes=5), "3 hours ago"),
+    (timedelta(hours=23, minutes=59), "23 hours ago"),
+    (timedelta(days=1), "1 day ago"),
+    (timedelta(days=2, hours=23), "2 days ago"),
+    (timedelta(days=400), "400 days ago"),
+])
+def test_ago_says_the_largest_whole_unit(env, before, shown):
+    assert render(env, "{{ moment | ago(now) }}", moment=NOW - before, now=NOW) == shown
+
+
+def test_ago_reads_naive_and_other_zone_times_as_the_instants_they_are(env):
+    naive = datetime(2026, 3, 10, 11, 48)  # SQLite's naive times are UTC
+    zoned = datetime(2026, 3, 10, 8, 0, tzinfo=timezone(timedelta(hours=-1)))  # 09:00 UTC
+    assert render(env, "{{ a | ago(now) }}|{{ b | ago(now) }}", a=naive, b=zoned, now=NOW) == \
+        "12 minutes ago|3 hours ago"
+
+
+def test_ago_counts_from_the_present_when_not_told_when(env):
+    assert render(env, "{{ moment | ago }}", moment=datetime.now(timezone.utc) - timedelta(minutes=5, seconds=2)) \
+        == "5 minutes ago"
+    assert render(env, "{{ none | ago }}", none=None) == ""

@@ -1,5 +1,6 @@
-"""Retention: deleting submissions and clinic invitations past the clinic's retention period, and drafts
-past their expiry. A submission's identity (its columns and name keys) goes with it.
+"""Retention: deleting submissions, clinic invitations and alerts past the clinic's retention period, and
+drafts past their expiry. A submission's identity (its columns and name keys) goes with it; an alert's
+deliveries and their attempts go with the alert.
 
 Never touches the audit trail (it must outlive what it describes) nor RulesVersion rows (a summary
 must stay reproducible from its rules version). Nothing is committed here: the caller records the
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from screening.clock import utcnow
 from screening.records import invitations, limits
-from screening.records.models import Draft, Invitation, StaffSession, Submission
+from screening.records.models import Alert, Draft, Invitation, StaffSession, Submission
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,14 @@ class Purge:
     # The submitted_at range of the submissions concerned, when there are any.
     oldest: datetime | None = None
     newest: datetime | None = None
+    # Alerts raised before the cutoff (they name a submission by its reference), with their deliveries.
+    alerts: int = 0
 
     def describe(self) -> str:
         """For the audit trail: counts and the cutoff, never a reference or an answer."""
         return (f"older_than_days={self.older_than_days} cutoff={self.cutoff.isoformat(timespec='seconds')} "
-                f"submissions={self.submissions} drafts={self.drafts} invitations={self.invitations}")
+                f"submissions={self.submissions} drafts={self.drafts} invitations={self.invitations} "
+                f"alerts={self.alerts}")
 
 
 def cutoff_for(days: int, now: datetime | None = None) -> datetime:
@@ -51,7 +55,8 @@ def plan(db: Session, days: int, now: datetime | None = None) -> Purge:
         select(func.count(), func.min(Submission.submitted_at), func.max(Submission.submitted_at)).where(old)).one()
     drafts = db.scalar(select(func.count()).select_from(Draft).where(Draft.expires_at <= now)) or 0
     invited = db.scalar(select(func.count()).select_from(Invitation).where(Invitation.created_at < cutoff)) or 0
-    return Purge(days, cutoff, count or 0, drafts, invited, oldest, newest)
+    alerts = db.scalar(select(func.count()).select_from(Alert).where(Alert.created_at < cutoff)) or 0
+    return Purge(days, cutoff, count or 0, drafts, invited, oldest, newest, alerts=alerts)
 
 
 def purge(db: Session, days: int, now: datetime | None = None) -> Purge:
@@ -61,8 +66,9 @@ def purge(db: Session, days: int, now: datetime | None = None) -> Purge:
     submissions = db.execute(delete(Submission).where(Submission.submitted_at < planned.cutoff)).rowcount or 0
     drafts = db.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount or 0
     invited = invitations.forget_old(db, planned.cutoff)
+    alerts = db.execute(delete(Alert).where(Alert.created_at < planned.cutoff)).rowcount or 0
     # Housekeeping that holds no patient data: tries past every limit's window, and staff sessions long over.
     limits.forget_old(db, now)
     db.execute(delete(StaffSession).where(or_(StaffSession.ended_at.is_not(None),
                                               StaffSession.last_seen_at < now - limits.KEEP)))
-    return Purge(days, planned.cutoff, submissions, drafts, invited, planned.oldest, planned.newest)
+    return Purge(days, planned.cutoff, submissions, drafts, invited, planned.oldest, planned.newest, alerts=alerts)

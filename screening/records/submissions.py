@@ -1,6 +1,8 @@
 """Turning a finished draft into a stored submission with its summary."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -9,7 +11,7 @@ from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.clock import age_day, aware, utcnow
 from screening.catalogue.formats import parse_iso
 from screening.catalogue.types import DATE
-from screening.records import codes
+from screening.records import codes, outbox
 from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
 from screening.records.names import keys_of
 from screening.rules.engine import evaluate
@@ -32,10 +34,13 @@ def new_reference(db: Session) -> str:
 
 
 def submit(db: Session, draft: Draft, ruleset: RuleSet,
-           questionnaire: Questionnaire = QUESTIONNAIRE) -> Submission | None:
+           questionnaire: Questionnaire = QUESTIONNAIRE, alert_channels: Sequence[str] = ()) -> Submission | None:
     """Store the answers as asked (hidden branches dropped), their summary and the rules that made it.
 
-    None when the draft is gone by then and no submission was made from it (purged in between).
+    A summary that alerts the clinic gets its alert in the same commit (the outbox: a mail server that is down
+    loses nothing and never fails the Send), with a delivery per channel in `alert_channels` (the app's
+    configured ones: screening.alerts.channels.configured). None when the draft is gone by then and no submission was made from it (purged
+    in between).
     """
     answers = questionnaire.prune(draft.answers)
     now = utcnow()
@@ -61,6 +66,8 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     invitation = db.get(Invitation, draft.invitation_id) if draft.invitation_id else None
     if invitation is not None and invitation.revoked_at is None:
         invitation.completed_at, invitation.submission_reference = now, submission.reference
+    if summary.alert:
+        outbox.raise_for_submission(db, submission, summary, alert_channels)
     db.commit()
     return submission
 

@@ -18,6 +18,9 @@ ACTIONS = (
     # Clinic invitations: staff make, revoke and list them; a patient's date-of-birth check is recorded with no
     # actor. The detail names the invitation by its id, never by the patient's name or date of birth.
     "invitation_created", "invitation_revoked", "invitations_viewed", "invitation_dob_wrong", "invitation_dob_locked",
+    # Alerts to the clinic: a clinician acknowledges an urgent submission (by reference); an admin views the alerts
+    # page or sends an alert again (the detail names the alert by its id).
+    "acknowledge_alert", "view_alerts", "alert_sent_again",
 )
 CLI_SOURCE = "cli"
 

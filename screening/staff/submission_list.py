@@ -340,3 +340,45 @@ def search(db: Session, list_filter: ListFilter, page: int) -> Page[Row]:
         return Page([], page, total, PAGE_SIZE)  # nothing to read, and no offset too big for the database
     ids = list(db.scalars(ids_query(list_filter, page)))
     return Page([Row(*values) for values in db.execute(rows_query(ids))], page, total, PAGE_SIZE)
+
+
+# --- Pinned: urgent and not reviewed --------------------------------------------------------------------
+
+PINNED_CONDITIONS = (
+    Submission.status == "new",
+    # The same submissions as urgent_count > 0 (the highest severity is urgent exactly when a topic is), said so
+    # that the (status, highest_severity, submitted_at, id) index reads them newest first with no sort.
+    Submission.highest_severity == "urgent",
+    Submission.urgent_count > 0,
+)
+
+
+@dataclass(frozen=True)
+class PinnedRow:
+    """An urgent submission nobody has reviewed yet: who, when, how many urgent topics, and who acknowledged it."""
+
+    reference: str
+    submitted_at: datetime
+    urgent_count: int
+    first_name: str | None
+    last_name: str | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+    @property
+    def name(self) -> str | None:
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or None
+
+
+PINNED_COLUMNS = (Submission.reference, Submission.submitted_at, Submission.urgent_count, Submission.first_name,
+                  Submission.last_name, Submission.acknowledged_by, Submission.acknowledged_at)
+
+
+def pinned_query(limit: int) -> Select:
+    return select(*PINNED_COLUMNS).where(*PINNED_CONDITIONS).order_by(*NEWEST_FIRST).limit(limit)
+
+
+def pinned(db: Session, limit: int) -> list[PinnedRow]:
+    """The newest `limit` urgent submissions not yet reviewed, newest first: one index range, at most `limit`
+    rows read, however many submissions there are. The list filter status=new&severity=urgent shows them all."""
+    return [PinnedRow(*values) for values in db.execute(pinned_query(limit))]

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from werkzeug.wrappers import Response
 
 from screening.records import database
-from screening.staff import submission_list, submission_page
+from screening.staff import acknowledge, submission_list, submission_page
 from screening.clock import utcnow
 from screening.records.models import Submission
 from screening.staff.accounts import CLINICIAN
@@ -57,10 +57,16 @@ def submissions() -> tuple[str, int]:
     return _list_page(problems=[], result=result, list_filter=list_filter), 200
 
 
+# Urgent submissions not yet reviewed, pinned above the list whatever its filter: this many, newest first.
+PINNED_LIMIT = 10
+
+
 def _list_page(**context) -> str:
+    # One more than shown, to tell whether there are others (the list filtered on new and urgent has them all).
+    pinned = submission_list.pinned(database.session(), PINNED_LIMIT + 1)
     return render_template("staff/submissions.html", form=request.args, statuses=submission_list.STATUSES,
                            severities=submission_list.SEVERITY_FILTERS, can_export=_has("staff.export_csv"),
-                           **context)
+                           pinned=pinned[:PINNED_LIMIT], more_pinned=len(pinned) > PINNED_LIMIT, **context)
 
 
 def _has(endpoint: str) -> bool:
@@ -84,7 +90,8 @@ def submission(reference: str) -> str:
     # One event per page shown: a print is a view too, and is recorded as the print it is.
     record("print_submission" if printing else "view_submission", submission_reference=found.reference)
     return render_template("staff/submission.html", submission=found, page=submission_page.build(found),
-                           printing=printing, can_export=_has("staff.export_fhir"))
+                           printing=printing, can_export=_has("staff.export_fhir"),
+                           can_acknowledge=acknowledge.applies(database.session(), found))
 
 
 @bp.post("/submissions/<reference>/review")

@@ -37,6 +37,8 @@ SECTIONS = (
             "Personal links that send a patient straight to their own questionnaire.", also=(ADMIN,)),
     Section(RULES, "Rules", "/staff/rules", "The rules that make the summary, and a sandbox to try them."),
     Section(ADMIN, "Audit trail", "/staff/audit", "Who signed in, and who viewed, printed or exported what."),
+    Section(ADMIN, "Alerts", "/staff/alerts",
+            "Alerts sent to the clinic about urgent answers: each channel, delivery and attempt, and sending again."),
 )
 
 

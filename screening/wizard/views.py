@@ -12,7 +12,9 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from werkzeug.wrappers import Response
 
-from screening.records import database, drafts, invitations, limits, submissions
+from screening.alerts import channels
+from screening.clock import utcnow
+from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
 from screening.records.models import Draft, Invitation, Submission
@@ -194,6 +196,9 @@ def step(slug: str) -> Response | tuple[str, int]:
         return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning, locked=locked)
 
     answers = Q.prune(merged)
+    # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
+    # kept in the same commit as the answers.
+    outbox.mark_urgent(database.session(), draft, evaluate(_rules(), answers).alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
         # An answer revealed questions, required or not: the patient sees them before leaving the page.
@@ -234,7 +239,8 @@ def send() -> Response:
     if Q.first_incomplete(Q.prune(draft.answers), draft.presented):
         flash("Some questions still need an answer before you can send.", "info")
         return redirect(_where_to_resume(draft), 303)
-    submission = submissions.submit(database.session(), draft, _rules())
+    submission = submissions.submit(database.session(), draft, _rules(),
+                                    alert_channels=channels.configured(current_app.config))
     if submission is None:
         return _lost_session()
     _switch_patient(submission=submission.reference)

@@ -292,3 +292,23 @@ def test_an_old_submission_keeps_the_age_it_was_sent_with(empty_url, tmp_path):
     engine.dispose()
     answers = json.loads(answers) if isinstance(answers, str) else answers
     assert QUESTIONNAIRE.with_scores(answers, WHEN.date())["age"] == 51
+
+
+def test_0005_keeps_every_row_and_leaves_the_alert_columns_empty(empty_url):
+    """Issue 9: drafts and submissions from before alerts get none; the outbox tables start empty."""
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0004")
+    before = table_rows(empty_url)
+    migrate.upgrade(empty_url, "0005")
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        drafts = connection.execute(text("SELECT urgent_since, alerted_at FROM draft")).all()
+        acknowledged = connection.execute(text(
+            "SELECT acknowledged_by, acknowledged_at FROM submission ORDER BY id")).all()
+        outbox = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                  for table in ("alert", "delivery", "delivery_attempt")}
+    engine.dispose()
+    assert revision_of(empty_url) == "0005" and table_rows(empty_url) == before
+    assert [tuple(row) for row in drafts] == [(None, None)]
+    assert [tuple(row) for row in acknowledged] == [(None, None), (None, None)]
+    assert outbox == {"alert": 0, "delivery": 0, "delivery_attempt": 0}

@@ -1,6 +1,6 @@
 """Retention: `flask --app screening purge --older-than DAYS [--dry-run]`.
 
-Requirement (issue 3, "Retention"): deletes submissions and expired drafts past the clinic's retention
+Requirement (issue 3, "Retention"), and issue 9 (alerts go with the rest, deliveries and attempts with them): deletes submissions and expired drafts past the clinic's retention
 period, and records that it did ("The audit trail": every purge is recorded). It never deletes the audit
 trail or a rules version (a past summary must stay reproducible). "Bad input": a retention period that is
 not a whole number of days, 1 or more, is refused with a clear message.
@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from screening.records import database, drafts, purge
 from screening.clock import utcnow
 from screening.records import invitations
-from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
+from screening.records.models import (Alert, Delivery, DeliveryAttempt, Draft, Invitation, NameKey, RulesVersion,
+                                      Submission)
 from screening.staff.audit import record
 from screening.records.models import AuditEvent
 
@@ -73,7 +74,8 @@ def test_purge_prints_what_it_deleted(app, runner):
     store(app, submitted_at=ago(40))
     add_draft(app, ago(1))
     output = runner.invoke(args=["purge", "--older-than", "30"]).output
-    assert "Deleted 1 submission(s) submitted before " in output and ", 1 expired draft(s) and 0 invitation(s)" in output
+    assert "Deleted 1 submission(s) submitted before " in output and \
+        ", 1 expired draft(s), 0 invitation(s) and 0 alert(s) made before then" in output
 
 
 def test_purge_is_recorded_with_its_counts_and_cutoff(app, runner):
@@ -83,12 +85,12 @@ def test_purge_is_recorded_with_its_counts_and_cutoff(app, runner):
     runner.invoke(args=["purge", "--older-than", "30"])
     (event,) = purge_events(app)
     assert (event.actor_email, event.source_ip) == (None, "cli") and "older_than_days=30 cutoff=" in event.detail \
-        and event.detail.endswith("submissions=2 drafts=1 invitations=0")
+        and event.detail.endswith("submissions=2 drafts=1 invitations=0 alerts=0")
 
 
 def test_purge_with_nothing_to_delete_is_recorded_too(app, runner):
     runner.invoke(args=["purge", "--older-than", "30"])
-    assert purge_events(app)[0].detail.endswith("submissions=0 drafts=0 invitations=0")
+    assert purge_events(app)[0].detail.endswith("submissions=0 drafts=0 invitations=0 alerts=0")
 
 
 def test_purge_keeps_the_audit_trail_of_deleted_submissions(app, runner):
@@ -120,7 +122,7 @@ def test_dry_run_says_what_would_be_deleted(app, runner):
     add_draft(app, ago(1))
     output = runner.invoke(args=["purge", "--older-than", "30", "--dry-run"]).output
     assert "would delete 2 submission(s)" in output and "submitted 2025-01-05 to 2025-02-07" in output and \
-        "1 expired draft(s) and 0 invitation(s) made before then. Nothing was deleted." in output
+        "1 expired draft(s), 0 invitation(s) and 0 alert(s) made before then. Nothing was deleted." in output
 
 
 @pytest.mark.parametrize("days", ["0", "-5"])
@@ -182,4 +184,29 @@ def test_purge_deletes_invitations_made_before_the_cutoff(app, runner):
     output = runner.invoke(args=["purge", "--older-than", "365"]).output
     with app.app_context():
         left = database.session().scalars(select(Invitation.id)).all()
-    assert left == [new] and old != new and "and 1 invitation(s) made before then" in output
+    assert left == [new] and old != new and ", 1 invitation(s) and 0 alert(s) made before then" in output
+
+
+def add_alert(app, created_at):
+    with app.app_context():
+        db = database.session()
+        alert = Alert(kind="sent", submission_reference="KS-AAAA-BBBB", urgent_count=1, created_at=created_at)
+        alert.deliveries = [Delivery(channel="email", status="delivered", attempts=1, next_attempt_at=created_at)]
+        db.add(alert)
+        db.flush()
+        db.add(DeliveryAttempt(delivery_id=alert.deliveries[0].id, at=created_at, ok=True, detail="250 OK"))
+        db.commit()
+        return alert.id
+
+
+def test_purge_deletes_alerts_raised_before_the_cutoff_with_their_deliveries(app, runner):
+    add_alert(app, ago(400))
+    kept = add_alert(app, ago(1))
+    dry = runner.invoke(args=["purge", "--older-than", "365", "--dry-run"]).output
+    output = runner.invoke(args=["purge", "--older-than", "365"]).output
+    with app.app_context():
+        left = database.session().scalars(select(Alert.id)).all()
+    assert "and 1 alert(s) made before then. Nothing was deleted." in dry
+    assert left == [kept] and "and 1 alert(s) made before then" in output
+    assert (count(app, Delivery), count(app, DeliveryAttempt)) == (1, 1)
+    assert purge_events(app)[-1].detail.endswith("alerts=1")
