@@ -2,7 +2,7 @@
 screening/staff/__init__.py).
 
 base.html's urgent box (the "Important: please read this now" section on the questionnaire's pages) adds "We will
-also let <clinic> know now, so someone can contact you." only when that is what will happen, whether or not the
+also let <clinic> know about this, so someone can contact you." only when that is what will happen, whether or not the
 patient goes on to send:
 
 - an alert channel is set up (screening.alerts.channels.configured), set right or not (a channel set wrong is

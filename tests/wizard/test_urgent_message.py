@@ -15,7 +15,7 @@ from tests.conftest import HEALTHY, ROOT, Patient, make_app
 
 WEBHOOK = {"ALERT_WEBHOOK_URL": "https://hooks.clinic.example/alerts", "ALERT_WEBHOOK_SECRET": "s" * 32}
 
-TOLD = "We will also let {clinic} know now, so someone can contact you."
+TOLD = "We will also let {clinic} know about this, so someone can contact you."
 
 
 def patient_of(tmp_path, **settings) -> Patient:
