@@ -73,8 +73,9 @@ def problems(config: Mapping) -> list[str]:
         if problem:
             found.append(problem)
         if not _text(config, "ALERT_WEBHOOK_SECRET"):
-            found.append("SCREENING_ALERT_WEBHOOK_SECRET is not set: the webhook's receiver cannot tell the alerts "
-                         "are the clinic's; set a long random value and give it to the receiver.")
+            found.append("SCREENING_ALERT_WEBHOOK_SECRET is not set, so no webhook is sent: unsigned, the receiver "
+                         "could not tell the alerts are the clinic's. Set a long random value and give it to the "
+                         "receiver.")
     elif _text(config, "ALERT_WEBHOOK_SECRET"):
         found.append("SCREENING_ALERT_WEBHOOK_SECRET is set but SCREENING_ALERT_WEBHOOK_URL is not: no webhook "
                      "is sent.")
@@ -138,27 +139,43 @@ def send_email(config: Mapping, message: Message) -> tuple[bool, str]:
         return False, "SCREENING_MAIL_USE_TLS is not true or false"
     if not _text(config, "MAIL_FROM"):
         return False, "SCREENING_MAIL_FROM is not set"
+    smtp = None
     try:
-        with _SMTP(_text(config, "MAIL_SERVER"), port, timeout=TIMEOUT) as smtp:
-            smtp.ehlo_or_helo_if_needed()
-            if use_tls:
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if _text(config, "MAIL_USERNAME"):
-                smtp.login(_text(config, "MAIL_USERNAME"), str(config.get("MAIL_PASSWORD") or ""))
-            refused = smtp.send_message(email_message(config, message))
-            code, reply = smtp.data_reply or (250, b"")
+        smtp = _SMTP(_text(config, "MAIL_SERVER"), port, timeout=TIMEOUT)
+        smtp.ehlo_or_helo_if_needed()
+        if use_tls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if _text(config, "MAIL_USERNAME"):
+            smtp.login(_text(config, "MAIL_USERNAME"), str(config.get("MAIL_PASSWORD") or ""))
+        refused = smtp.send_message(email_message(config, message))
+        code, reply = smtp.data_reply or (250, b"")
+        # Accepted once DATA was answered 2xx: how QUIT goes afterwards must not make it a failure, retried and
+        # sent again (smtplib's `with` raises when QUIT is not answered 221).
+        _quit_quietly(smtp)
     except smtplib.SMTPRecipientsRefused as error:
+        _quit_quietly(smtp)
         codes = sorted({str(code) for code, _ in error.recipients.values()})
         return False, f"SMTPRecipientsRefused: every recipient refused ({', '.join(codes)})"
     except smtplib.SMTPResponseException as error:
+        _quit_quietly(smtp)
         return False, f"{type(error).__name__}: {error.smtp_code} {_decode(error.smtp_error)}"[:DETAIL_LENGTH]
     except (smtplib.SMTPException, OSError) as error:
+        _quit_quietly(smtp)
         return False, error_detail(error)
     detail = f"{code} {_decode(reply)}".strip()
     if refused:
         detail += f"; {len(refused)} of {len(_recipients(config))} recipient(s) refused"
     return True, detail[:DETAIL_LENGTH]
+
+
+def _quit_quietly(smtp) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 # --- webhook -----------------------------------------------------------------------------------------------
@@ -200,8 +217,9 @@ def send_webhook(config: Mapping, message: Message, *, now: float | None = None)
     timestamp = str(int(time.time() if now is None else now))
     headers = {"Content-Type": "application/json", "User-Agent": "screening-alerts/1", TIMESTAMP_HEADER: timestamp}
     secret = _text(config, "ALERT_WEBHOOK_SECRET")
-    if secret:
-        headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
+    if not secret:
+        return False, "SCREENING_ALERT_WEBHOOK_SECRET is not set: an unsigned alert is never sent"
+    headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with _OPENER.open(request, timeout=TIMEOUT) as response:
@@ -247,6 +265,9 @@ def _use_tls(config: Mapping) -> bool | None:
 
 
 def _url_problem(url: str) -> str | None:
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        # Said without the address: a webhook's path often holds a token.
+        return "SCREENING_ALERT_WEBHOOK_URL has spaces or control characters in it; no webhook can be sent."
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         scheme = f"it starts with {parts.scheme + ':'!r}" if parts.scheme else "it has no scheme"

@@ -72,7 +72,8 @@ def new_worker_id() -> str:
 
 def deliver_once(app_or_config, session_factory: Callable[[], Session], worker_id: str,
                  now: datetime | None = None, *, limit: int = BATCH) -> Round:
-    """Sweep unsent urgent drafts, claim up to `limit` due deliveries, send each, record each.
+    """Sweep unsent urgent drafts, then up to `limit` times: claim one due delivery, send it, record it. One at a
+    time, so a claim's lease runs for one send, not for a batch of slow ones.
 
     `now` (for tests: the clock moved) decides what is due and when the next try is; without it the real time
     is read at each step.
@@ -87,10 +88,14 @@ def deliver_once(app_or_config, session_factory: Callable[[], Session], worker_i
         with _FORK_GATE:
             done.unsent_alerted = outbox.sweep_unsent(db, int(config.get("ALERT_UNSENT_MINUTES") or 0), names,
                                                       clock(), ruleset=ruleset)
-            claimed = outbox.claim(db, worker_id, clock(), limit)
-            bodies = [message.build(d.alert, config.get("BASE_URL") or None) for d in claimed]
-        done.claimed = len(claimed)
-        for delivery, body in zip(claimed, bodies):
+        for _ in range(limit):
+            with _FORK_GATE:
+                claimed = outbox.claim(db, worker_id, clock(), 1)
+                if not claimed:
+                    break
+                delivery = claimed[0]
+                body = message.build(delivery.alert, config.get("BASE_URL") or None)
+            done.claimed += 1
             started = time.monotonic()
             ok, detail = channels.send(delivery.channel, config, body)
             elapsed = int((time.monotonic() - started) * 1000)

@@ -51,3 +51,11 @@ def _close(exc: BaseException | None) -> None:
         if exc is not None:
             db.rollback()
         db.close()
+
+
+def by_id(db: Session, model: type, row_id: object):
+    """The row of `model` with this integer id; None for a number no row can have (a typed or tampered id in an
+    address), which the database would refuse with an error rather than find nothing."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 0 < row_id < 2**31:
+        return None
+    return db.get(model, row_id)

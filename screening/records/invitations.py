@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from screening.clock import aware, utcnow
-from screening.records import drafts
+from screening.records import database, drafts
 from screening.records.models import Draft, Invitation
 
 TOKEN_BYTES = 32  # 256 bits
@@ -96,11 +96,8 @@ def by_hash(db: Session, hashed: object, now: datetime | None = None) -> tuple[I
 
 
 def by_id(db: Session, invitation_id: int) -> Invitation | None:
-    """The invitation with this id; None for a number no row can have (a typed or tampered id), which the
-    database would refuse with an error rather than find nothing."""
-    if isinstance(invitation_id, bool) or not isinstance(invitation_id, int) or not 0 < invitation_id < 2**31:
-        return None
-    return db.get(Invitation, invitation_id)
+    """The invitation with this id, or None (also for a number no row can have)."""
+    return database.by_id(db, Invitation, invitation_id)
 
 
 def state_of(invitation: Invitation, now: datetime | None = None) -> str:

@@ -75,13 +75,14 @@ def sweep_unsent(db: Session, minutes: int, channels: Sequence[str], now: dateti
     if not minutes or minutes <= 0:
         return 0
     cutoff = now - timedelta(minutes=minutes)
-    candidates = db.execute(select(Draft.id).where(
-        Draft.urgent_since.is_not(None), Draft.urgent_since < cutoff, Draft.alerted_at.is_(None),
-        Draft.expires_at > now).order_by(Draft.urgent_since).limit(100)).scalars().all()
+    # Checked again in the UPDATE: the patient may have changed the answer back, or sent, in between.
+    due = (Draft.urgent_since.is_not(None), Draft.urgent_since < cutoff, Draft.alerted_at.is_(None),
+           Draft.expires_at > now)
+    candidates = db.execute(select(Draft.id).where(*due).order_by(Draft.urgent_since).limit(100)).scalars().all()
     db.rollback()  # read nothing stale below, and hold no read transaction open between drafts
     made = 0
     for draft_id in candidates:
-        taken = db.execute(update(Draft).where(Draft.id == draft_id, Draft.alerted_at.is_(None))
+        taken = db.execute(update(Draft).where(Draft.id == draft_id, *due)
                            .values(alerted_at=now).execution_options(synchronize_session=False)).rowcount
         if taken != 1:
             db.rollback()
@@ -154,28 +155,42 @@ def backoff(attempts: int) -> timedelta:
 def record(db: Session, delivery: Delivery, ok: bool, detail: str, duration_ms: int, now: datetime, *,
            retry: bool = True) -> DeliveryAttempt:
     """Keep one attempt and release the claim: delivered, or pending again after the backoff, or failed once the
-    alert is older than GIVE_UP_AFTER (or at once with retry=False). Committed."""
+    alert is older than GIVE_UP_AFTER (or at once with retry=False). Committed.
+
+    The delivery changes only if the claim is still this deliverer's: a send that outlasted its lease may have
+    been claimed and sent by another deliverer meanwhile, whose outcome stands. The attempt is kept either way."""
     detail = (detail or "")[:DETAIL_LENGTH]
+    mine = delivery.claimed_by
     attempt = DeliveryAttempt(delivery_id=delivery.id, at=now, ok=ok, detail=detail,
                               duration_ms=max(int(duration_ms), 0))
     db.add(attempt)
-    delivery.attempts = (delivery.attempts or 0) + 1
-    delivery.claimed_by = delivery.claimed_until = None
+    attempts = (delivery.attempts or 0) + 1
+    values: dict = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
     if ok:
-        delivery.status, delivery.delivered_at, delivery.last_error = DELIVERED, now, None
+        values.update(status=DELIVERED, delivered_at=now, last_error=None)
     else:
-        delivery.last_error = detail or "failed"
+        values["last_error"] = detail or "failed"
         if not retry or now - aware(delivery.alert.created_at) >= GIVE_UP_AFTER:
-            delivery.status = FAILED
+            values["status"] = FAILED
         else:
-            delivery.status, delivery.next_attempt_at = PENDING, now + backoff(delivery.attempts)
+            values.update(status=PENDING, next_attempt_at=now + backoff(attempts))
+    still_mine = Delivery.claimed_by.is_(None) if mine is None else Delivery.claimed_by == mine
+    db.execute(update(Delivery).where(Delivery.id == delivery.id, still_mine).values(**values)
+               .execution_options(synchronize_session=False))
     db.commit()
+    db.refresh(delivery)
     return attempt
 
 
-def send_again(db: Session, alert: Alert, now: datetime) -> int:
-    """Every delivery of the alert pending again, due now, whatever it was (failed and delivered ones too).
-    Not committed: the caller commits it with its audit record. Returns the deliveries requeued."""
+def send_again(db: Session, alert: Alert, now: datetime, channels: Sequence[str] = ()) -> int:
+    """Every delivery of the alert pending again, due now, whatever it was (failed and delivered ones too), and
+    one added for each channel in `channels` (those set up now) it has none for: an alert made while no channel
+    was set up still reaches the clinic. Not committed: the caller commits it with its audit record. Returns the
+    deliveries queued."""
+    have = {d.channel for d in alert.deliveries}
+    for channel in channels:
+        if channel not in have:
+            alert.deliveries.append(Delivery(channel=channel, status=PENDING, attempts=0, next_attempt_at=now))
     for delivery in alert.deliveries:
         delivery.status, delivery.next_attempt_at, delivery.delivered_at = PENDING, now, None
     return len(alert.deliveries)

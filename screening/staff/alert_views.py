@@ -94,16 +94,17 @@ def alerts() -> str:
 @role_required(ADMIN)
 def send_alert_again(alert_id: int) -> Response:
     db = database.session()
-    alert = db.get(Alert, alert_id)
+    alert = database.by_id(db, Alert, alert_id)
     if alert is None:
         abort(404)
-    outbox.send_again(db, alert, utcnow())
+    outbox.send_again(db, alert, utcnow(), channels.configured(current_app.config))
     names = ", ".join(CHANNEL_LABELS.get(d.channel, d.channel) for d in alert.deliveries) or "no channel"
     record("alert_sent_again", submission_reference=alert.submission_reference,
            detail=f"alert {alert.id}: {names}")  # commits what send_again changed, with its event
     if alert.deliveries:
         flash(f"Alert {alert.id} will be sent again ({names.lower()}). This page shows how it goes.", "success")
     else:
-        flash(f"Alert {alert.id} has no delivery to send again: no channel was set up when it was made.", "info")
+        flash(f"Alert {alert.id} has no channel to go through: set one up (see the top of this page) and send "
+              "it again.", "info")
     # To the top, where the message saying so is (and the failing alerts are), not down at the alert.
     return redirect(url_for("staff.alerts"), 303)

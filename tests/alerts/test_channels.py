@@ -216,7 +216,8 @@ def test_a_receiver_that_never_answers_times_out(monkeypatch):
 
 
 def test_a_closed_port_and_a_non_http_address_are_failed_sends():
-    closed = channels.send("webhook", {"ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x"}, MESSAGE)
+    closed = channels.send("webhook", {"ALERT_WEBHOOK_URL": f"http://127.0.0.1:{free_port()}/x",
+                                       "ALERT_WEBHOOK_SECRET": "s"}, MESSAGE)
     ftp = channels.send("webhook", {"ALERT_WEBHOOK_URL": "ftp://127.0.0.1/x"}, MESSAGE)
     assert not closed[0] and closed[1].startswith("ConnectionRefusedError: [Errno 111]")
     assert not ftp[0] and "must be an http:// or https:// address" in ftp[1]
@@ -224,3 +225,25 @@ def test_a_closed_port_and_a_non_http_address_are_failed_sends():
 
 def test_the_timeout_is_ten_seconds():
     assert channels.TIMEOUT == 10
+
+
+def test_without_a_secret_no_webhook_is_sent_unsigned(receiver):
+    ok, detail = channels.send("webhook", {"ALERT_WEBHOOK_URL": receiver.settings()["ALERT_WEBHOOK_URL"]}, MESSAGE)
+    assert not ok and "SCREENING_ALERT_WEBHOOK_SECRET is not set" in detail and receiver.calls == []
+
+
+def test_a_webhook_address_with_spaces_is_refused_without_quoting_it():
+    ok, detail = channels.send("webhook", {"ALERT_WEBHOOK_URL": "https://hooks.clinic.test/hook/SECRET TOKEN",
+                                           "ALERT_WEBHOOK_SECRET": "s"}, MESSAGE)
+    assert not ok and "spaces or control characters" in detail and "SECRET" not in detail
+
+
+def test_an_email_the_server_accepted_counts_as_sent_however_quit_goes(mailbox, monkeypatch):
+    import smtplib
+
+    def grumpy_quit(self):
+        raise smtplib.SMTPResponseException(250, b"bye")
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", grumpy_quit)
+    ok, detail = channels.send("email", mailbox.settings(), MESSAGE)
+    assert ok and detail.startswith("250")

@@ -228,3 +228,68 @@ def test_a_draft_alerted_once_is_not_alerted_again_when_urgent_again(db):
     outbox.mark_urgent(db, draft, True, now + timedelta(minutes=63))
     db.commit()
     assert outbox.sweep_unsent(db, 60, [], now + timedelta(hours=3)) == 0
+
+
+def test_a_send_that_outlasted_its_claim_does_not_undo_the_delivery_made_meanwhile(app):
+    """A claims; its send runs past the lease; B claims and delivers; A's late failure is kept as an attempt only."""
+    sessions = app.extensions["screening.sessionmaker"]
+    with sessions() as first, sessions() as second:
+        make_alert(first, channels=("email",))
+        (by_a,) = outbox.claim(first, "a", T0)
+        later = T0 + outbox.LEASE + timedelta(seconds=1)
+        (by_b,) = outbox.claim(second, "b", later)
+        outbox.record(second, by_b, True, "250 OK", 5, later)
+        outbox.record(first, by_a, False, "TimeoutError: timed out", 130_000, later)
+        row = second.scalars(select(Delivery).execution_options(populate_existing=True)).one()
+        tries = second.scalar(select(func.count()).select_from(DeliveryAttempt))
+    assert (row.status, row.last_error, tries) == ("delivered", None, 2)
+
+
+def test_one_claim_is_taken_at_a_time_by_a_round(alerting_app, monkeypatch):
+    """A round claims, sends and records one delivery before claiming the next, so a lease covers one send."""
+    from screening.alerts import deliverer
+
+    seen = []
+    real_claim = outbox.claim
+
+    def spy(db, worker_id, now, limit=20, lease=outbox.LEASE):
+        seen.append(limit)
+        return real_claim(db, worker_id, now, limit, lease)
+
+    with alerting_app.app_context():
+        db = database.session()
+        make_alert(db)
+    monkeypatch.setattr(outbox, "claim", spy)
+    deliverer.deliver_once(alerting_app, alerting_app.extensions["screening.sessionmaker"], "w1", now=T0)
+    assert len(seen) == 3 and set(seen) == {1}  # two deliveries, then one claim that finds none
+
+
+def test_sending_again_adds_the_channels_set_up_since(db):
+    alert = make_alert(db, channels=())
+    queued = outbox.send_again(db, alert, T0 + timedelta(hours=1), ["email", "webhook"])
+    db.commit()
+    assert queued == 2 and sorted((d.channel, d.status) for d in alert.deliveries) == [
+        ("email", "pending"), ("webhook", "pending")]
+
+
+def test_an_unsent_draft_changed_back_before_the_sweep_claims_it_does_not_alert(app):
+    sessions = app.extensions["screening.sessionmaker"]
+    with sessions() as db:
+        draft, _ = drafts.create(db, 30)
+        draft.urgent_since = T0
+        db.commit()
+        real_execute = db.execute
+        calls = []
+
+        def change_back_after_the_select(statement, *args, **kwargs):
+            result = real_execute(statement, *args, **kwargs)
+            if not calls:
+                calls.append(1)
+                with sessions() as other:
+                    other.get(Draft, draft.id).urgent_since = None
+                    other.commit()
+            return result
+
+        db.execute = change_back_after_the_select
+        made = outbox.sweep_unsent(db, 60, ["email"], T0 + timedelta(hours=2))
+    assert made == 0

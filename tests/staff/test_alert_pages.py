@@ -241,12 +241,21 @@ def test_send_again_requeues_every_delivery_now_and_is_audited(app, admin):
     assert f"Alert {alert} will be sent again (email, webhook)." in page(admin)
 
 
-def test_send_again_of_an_alert_without_deliveries_says_so(app, admin):
+def test_send_again_of_an_alert_made_without_a_channel_sends_it_through_the_ones_set_up_now(app, admin):
     alert = add_alert(app, kind="test", reference=None)
     admin.post(f"/staff/alerts/{alert}/send-again")
-    assert f"Alert {alert} has no delivery to send again" in page(admin)
+    assert f"Alert {alert} will be sent again (webhook)" in page(admin)
     [event] = audit_events(app, "alert_sent_again")
-    assert event.detail == f"alert {alert}: no channel" and event.submission_reference is None
+    assert event.detail == f"alert {alert}: Webhook" and event.submission_reference is None
+
+
+def test_send_again_with_no_channel_set_up_says_what_to_do(tmp_path):
+    bare = make_app(config(tmp_path), instance_path=str(tmp_path / "bare"))
+    alert = add_alert(bare, kind="test", reference=None)
+    from tests.conftest import StaffAuth
+    admin = StaffAuth(bare)(("admin",))
+    admin.post(f"/staff/alerts/{alert}/send-again")
+    assert f"Alert {alert} has no channel to go through" in page(admin)
 
 
 def test_send_again_of_an_unknown_alert_is_404(admin):
@@ -309,3 +318,8 @@ def test_the_page_shows_no_name_date_of_birth_or_answer(app, staff):
              MEDICINES_OTHER[:40], REACTION_DETAILS[:40], "Multiple sclerosis", "Chest pain", "chest_pain",
              "Sertraline", "self-harm", "Self-harm"]
     assert [text for text in shown if text in html] == []
+
+
+@pytest.mark.parametrize("alert_id", ["99999999999999999999999", str(2 ** 63)])
+def test_sending_again_an_id_no_alert_can_have_is_404(admin, alert_id):
+    assert admin.post(f"/staff/alerts/{alert_id}/send-again").status_code == 404
