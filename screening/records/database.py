@@ -16,8 +16,15 @@ class Base(DeclarativeBase):
     pass
 
 
+# Seconds to wait for PostgreSQL to accept a connection. Without it an unreachable server holds a connect for
+# about two minutes of TCP retries, and with it whatever waits on that connect: the alert deliverer in gunicorn's
+# master holds the lock a fork waits for while it is in the driver (screening/alerts/deliverer.py).
+CONNECT_TIMEOUT = 10
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    postgresql = url.startswith("postgresql")
+    engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT} if postgresql else {})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # pragma: no cover - exercised by every test
