@@ -15,6 +15,7 @@ from screening.clock import utcnow
 from screening.records import database, outbox
 from screening.records.db_cli import needs_current_database
 from screening.records.models import Alert, Delivery
+from screening.staff.audit import record
 
 alerts_cli = AppGroup("alerts", help="Alerts to the clinic about urgent answers: deliver them, test the channels.")
 
@@ -114,5 +115,6 @@ def test() -> None:
                    f"({elapsed} ms)")
     click.echo(f"Test alert {alert.id}: {len(names) - failed} of {len(names)} channel(s) answered OK"
                f"{'; fix the problems above' if found and failed else ''}.")
+    record("alerts_test", detail=f"alert {alert.id}: {len(names) - failed} of {len(names)} channel(s) OK")
     if failed:
         sys.exit(1)

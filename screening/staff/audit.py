@@ -20,7 +20,7 @@ ACTIONS = (
     "invitation_created", "invitation_revoked", "invitations_viewed", "invitation_dob_wrong", "invitation_dob_locked",
     # Alerts to the clinic: a clinician acknowledges an urgent submission (by reference); an admin views the alerts
     # page or sends an alert again (the detail names the alert by its id).
-    "acknowledge_alert", "view_alerts", "alert_sent_again",
+    "acknowledge_alert", "view_alerts", "alert_sent_again", "alerts_test",
 )
 CLI_SOURCE = "cli"
 

@@ -47,6 +47,15 @@ def test_alerts_test_with_working_channels_prints_each_answer_and_exits_0(tmp_pa
         assert alert.kind == "test" and {(d.status, d.attempts) for d in alert.deliveries} == {("delivered", 1)}
 
 
+def test_alerts_test_is_recorded_in_the_audit_trail(tmp_path, mailbox):
+    from tests.conftest import audit_events
+
+    app = app_with(tmp_path, **mailbox.settings())
+    run(app, "alerts", "test")
+    (event,) = audit_events(app, "alerts_test")
+    assert event.source_ip == "cli" and event.detail.endswith(": 1 of 1 channel(s) OK")
+
+
 def test_alerts_test_with_a_closed_port_and_a_receiver_answering_500_exits_1(tmp_path, receiver):
     receiver.status = 500
     app = app_with(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_FROM="s@clinic.test",
