@@ -1,5 +1,5 @@
 """Whether the patient's urgent message may say that the clinic will be told (registered for every page by
-screening/staff/__init__.py).
+screening/wizard/__init__.py).
 
 base.html's urgent box (the "Important: please read this now" section on the questionnaire's pages) adds "We will
 also let <clinic> know about this, so someone can contact you." only when that is what will happen, whether or not the
