@@ -182,6 +182,10 @@ STEPS = (
              Choice("severe_headache", "A sudden, severe headache"),
              Choice("vision_change", "Changes in your vision, such as blurred or double vision"),
              Choice("seizure", "A seizure today"),
+             # Stroke warning signs (American Stroke Association F.A.S.T.): face, arm or leg, speech.
+             Choice("stroke_weakness", "Sudden weakness or numbness in your face, an arm or a leg, or one side of "
+                                       "your face drooping"),
+             Choice("stroke_speech", "Sudden trouble speaking, or your words coming out wrong"),
              NONE_OF_THESE,
              short="Symptoms right now"),
     )),

@@ -78,7 +78,7 @@ LONGEST: dict[str, Any] = {
     "aneurysm_avm": "dont_know", "brain_bleed": "yes", "stroke_tia": "yes", "stroke_tia_when": "dont_know",
     "bp_diagnosed": "yes", "bp_medicines": "yes_not_regularly", "bp_systolic": 180, "bp_diastolic": "dont_know",
     "bp_when": "over_year", "symptoms_now": ["chest_pain", "short_of_breath", "severe_headache", "vision_change",
-                                            "seizure"],
+                                            "seizure", "stroke_weakness", "stroke_speech"],
     "alcohol_frequency": "2_to_3_a_week", "alcohol_typical": "1_to_2", "alcohol_six_or_more": "never",
     "drugs_past_year": "yes", "drugs_which": ["prefer_not_to_say"], "substance_history": "yes",
     "recovery_length": "not_in_recovery", "ketamine_before": ["treatment", "medical", "not_prescribed"],

@@ -421,3 +421,10 @@ def test_submission_stores_the_catalogue_version_it_was_asked_with(app, patient)
     patient.complete()
     patient.send()
     assert stored_submission(app).catalogue_version == QUESTIONNAIRE.version
+
+
+def test_stroke_warning_signs_now_show_the_stroke_card_with_911_at_once(patient):
+    reach(patient, "blood-pressure")
+    patient.answer("blood-pressure", {**HEALTHY, "symptoms_now": ["stroke_weakness"]})
+    urgent = text(patient.client.get("/step/substances")).split("urgent-now", 1)[1][:3000]
+    assert "Signs of a stroke right now" in urgent and 'href="tel:911"' in urgent and "even if they go away" in urgent
