@@ -37,7 +37,7 @@ def born_years_ago(years: int, days: int = 30) -> str:
 # A patient with nothing to report: every question answered, every follow-up hidden.
 HEALTHY = {
     "first_name": "Sam", "last_name": "Rivera", "date_of_birth": born_years_ago(40),
-    "sex_at_birth": "male", "treatment_for": ["depression"],
+    "sex_at_birth": "male", "treatment_for": ["depression"], "ride_home": "yes",
     "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no", "heart_other": "no",
     "irregular_heartbeat": "no", "aneurysm_avm": "no", "brain_bleed": "no", "stroke_tia": "no",
     "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "bp_when": "within_month", "symptoms_now": ["none"],

@@ -36,9 +36,9 @@ def when(question: str, **comparison: Any) -> dict[str, Any]:
 
 
 def yes_no(id: str, label: str, *, short: str, hint: str | None = None, private: bool = False, unsure: bool = True,
-           show_when: dict | None = None) -> Question:
+           show_when: dict | None = None, usual: tuple[str, ...] = ()) -> Question:
     choices = (YES, NO) + ((DK,) if unsure else ()) + ((PNTS,) if private else ())
-    return Question(id, label, CHOICE, short=short, hint=hint, choices=choices, show_when=show_when)
+    return Question(id, label, CHOICE, short=short, hint=hint, choices=choices, show_when=show_when, usual=usual)
 
 
 def one(id: str, label: str, *choices: Choice, short: str, hint: str | None = None,
@@ -119,6 +119,9 @@ STEPS = (
              Choice("ptsd", "Post-traumatic stress disorder (PTSD)"), Choice("other", "Something else"),
              PNTS_ONLY,
              short="Treatment for"),
+        yes_no("ride_home", "After each treatment, can someone take you home?",
+               hint="You cannot drive until the next day, after a full night's sleep.",
+               short="Ride home after treatment", usual=("yes",)),
     )),
     Step("heart", "Heart and circulation", (
         yes_no("heart_attack", "Have you ever had a heart attack?",

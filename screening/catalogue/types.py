@@ -64,6 +64,9 @@ class Question:
     format: str | None = None
     # The browser's autofill name for the box (given-name, family-name, tel, email).
     autocomplete: str | None = None
+    # Answers that report nothing for this question, in place of "No" ("None of these" and "Never" still report
+    # nothing): "Yes" to "can someone take you home?" is nothing to talk about, and "No" is.
+    usual: tuple[str, ...] = ()
 
     @property
     def worked_out_from(self) -> tuple[str, ...]:

@@ -207,7 +207,8 @@ def _rows(answers: dict[str, Any], questionnaire: Questionnaire, as_of: date | N
             for shown_question in (question, *scores_after.get(question.id, ())):
                 shown = questionnaire.display(shown_question, seen)
                 kind = _kind(shown_question, seen, shown)
-                important = matters(seen.get(shown_question.id)) or kind == UNSURE or shown_question.id in raised
+                important = (matters(seen.get(shown_question.id), shown_question.usual) or kind == UNSURE
+                             or shown_question.id in raised)
                 rows.append(AnswerRow(shown_question.id, shown_question.label,
                                       shown_question.short or shown_question.label, shown, kind, important))
         result.append((step.title, rows))

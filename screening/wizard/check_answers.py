@@ -5,7 +5,7 @@ number, every "I don't know" and "Prefer not to say", every symptom and medicine
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +22,17 @@ class Row:
     matters: bool
 
 
-def matters(value: Any) -> bool:
+def matters(value: Any, usual: Collection[str] = ()) -> bool:
+    """Whether an answer is one to talk about; `usual` (Question.usual), when given, says which answers report nothing
+    for that question in place of "No" ("Yes" to "can someone take you home?", where "No" is the one to report)."""
+    quiet = (set(usual) | (NOTHING_TO_REPORT - {"no"})) if usual else NOTHING_TO_REPORT
     if isinstance(value, list):
-        return any(item not in NOTHING_TO_REPORT for item in value)
-    return value not in NOTHING_TO_REPORT and value not in (None, "")
+        return any(item not in quiet for item in value)
+    return value not in quiet and value not in (None, "")
 
 
 def sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[tuple[Step, list[Row]]]:
     # Who the patient is is not something to talk about: identity rows are never marked.
-    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id)) and not q.identity)
+    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id), q.usual) and not q.identity)
                     for q in questionnaire.asked_in(step, answers)])
             for step in questionnaire.catalogue.steps]

@@ -42,6 +42,7 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
     ("about-you", "About you", [
         ("pick", "What sex were you assigned at birth?", "Male"),
         ("pick", "What would you like treatment for?", ["Depression", "Anxiety"]),
+        ("pick", "After each treatment, can someone take you home?", "Yes"),
     ]),
     ("heart", "Heart and circulation", [
         ("pick", "Have you ever had a heart attack?", "Yes"),

@@ -140,6 +140,7 @@ def test_the_first_four_steps_by_keyboard_alone(live_server, new_page):
     choose_radio(page, "sex_at_birth", "Male")
     tick(page, "treatment_for", "Depression")
     tick(page, "treatment_for", "Anxiety")
+    choose_radio(page, "ride_home", "Yes")
     press_continue(page)
     expect_step(page, "heart")
 

@@ -72,7 +72,7 @@ LONGEST_BIRTH_DATE = f"{utcnow().year - 13}-09-30"
 LONGEST: dict[str, Any] = {
     **LONGEST_IDENTITY, "date_of_birth": LONGEST_BIRTH_DATE,
     "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
-    "treatment_for": ["depression", "anxiety", "ptsd", "other"],
+    "treatment_for": ["depression", "anxiety", "ptsd", "other"], "ride_home": "dont_know",
     "heart_attack": "yes", "heart_attack_when": "within_6_weeks", "heart_procedure": "yes", "angina": "yes",
     "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",
     "aneurysm_avm": "dont_know", "brain_bleed": "yes", "stroke_tia": "yes", "stroke_tia_when": "dont_know",

@@ -83,7 +83,8 @@ def test_answers_that_matter_are_numbered_from_one_in_order():
 def test_what_matters_is_what_the_check_answers_page_marks():
     seen = QUESTIONNAIRE.with_scores(TYPICAL)
     for row in rows_of(TYPICAL):
-        assert row.matters == (matters(seen.get(row.question_id)) or row.kind == UNSURE), row
+        usual = QUESTIONNAIRE.catalogue[row.question_id].usual
+        assert row.matters == (matters(seen.get(row.question_id), usual) or row.kind == UNSURE), row
 
 
 def test_an_answer_that_raised_a_topic_matters_even_when_it_is_no():
@@ -172,11 +173,11 @@ def test_a_submission_sent_before_identity_was_asked_reads_not_recorded(app):
 def test_topics_come_by_severity_with_reasons_pointing_at_numbered_answers(app):
     page = page_of(app, LONGEST)
     assert [t.severity for t in page.tiers] == ["urgent", "discuss", "mention"]
-    assert page.topic_count == 56
+    assert page.topic_count == 57
     rows = {r.question_id: r for s in page.sections for r in s.rows}
     bp = next(v for t in page.tiers for v in t.topics if v.topic.id == "bp-very-high")
     assert [(r.row, r.answer) for r in bp.reasons] == [(rows["bp_systolic"], "180 mmHg")]
-    assert rows["bp_systolic"].matters and rows["bp_systolic"].number == 19
+    assert rows["bp_systolic"].matters and rows["bp_systolic"].number == 20
     medicines = next(v for t in page.tiers for v in t.topics if v.topic.id == "med-opioids")
     assert medicines.reasons[0].long  # the whole list of medicines is given once, under its question
     # Every answer that raised a topic is among the answers that matter.

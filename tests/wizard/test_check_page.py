@@ -42,6 +42,10 @@ def test_a_section_lists_only_the_questions_asked_in_it():
     assert "pregnant" not in [row.question.id for row in about_you]
 
 
+def test_a_questions_own_usual_answer_does_not_matter():
+    assert not matters("yes", usual=("yes",)) and matters("no", usual=("yes",))
+
+
 def test_yes_matters():
     assert matters("yes") and matters("yes_regularly")
 
