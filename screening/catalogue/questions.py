@@ -110,6 +110,11 @@ STEPS = (
                show_when=when("sex_at_birth", one_of=["female", "intersex", PREFER_NOT]),
                short="Pregnant, or could be",
                hint="We ask because ketamine has not been shown to be safe in pregnancy."),
+        yes_no("planning_pregnancy", "Are you planning to get pregnant in the next few months?", private=True,
+               # Only asked of someone asked about pregnancy who said no (pregnant is asked only then).
+               show_when=when("pregnant", equals="no"),
+               short="Planning a pregnancy",
+               hint="We ask because your doctor may want to plan the timing of treatment with you."),
         yes_no("breastfeeding", "Are you breastfeeding?", unsure=False, private=True,
                show_when=when("sex_at_birth", one_of=["female", "intersex", PREFER_NOT]),
                short="Breastfeeding",
