@@ -23,11 +23,11 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from screening.alerts.message import Message
+from screening.records.outbox import DETAIL_LENGTH
 
 EMAIL, WEBHOOK = "email", "webhook"
 CHANNELS = (EMAIL, WEBHOOK)
 TIMEOUT = 10
-DETAIL_LENGTH = 500
 TIMESTAMP_HEADER, SIGNATURE_HEADER = "X-Screening-Timestamp", "X-Screening-Signature"
 
 

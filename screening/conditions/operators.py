@@ -71,11 +71,11 @@ def _number_test(test: Callable[[float, float], bool]) -> Callable[[Any, Any], b
 @dataclass(frozen=True)
 class Fhir:
     """An enableWhen for one comparison: `operator`, answered as `answer`; a list value gives one
-    enableWhen per item, joined by `behaviour`."""
+    enableWhen per item, joined by `behavior`."""
 
     operator: str
     answer: str
-    behaviour: str = "all"
+    behavior: str = "all"
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ def _comparison(c: Comparison, questionnaire: Questionnaire, base: str) -> tuple
             raise _Inexpressible
         return [{"question": c.question, "operator": operator.fhir.operator, "answerInteger": int(c.value)}], "all"
     values = c.value if isinstance(c.value, list) else [c.value]
-    return [equals(v, operator.fhir.operator) for v in values], operator.fhir.behaviour
+    return [equals(v, operator.fhir.operator) for v in values], operator.fhir.behavior
 
 
 def _state(c: Comparison, question: Question, equals) -> tuple[list[dict[str, Any]], str]:

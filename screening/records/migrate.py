@@ -5,7 +5,7 @@
     require_head(engine) refuses, with the command to run, when the database is behind the code
 
 A database made before migrations existed (tables made by `create_all`, no `alembic_version`) is
-recognised and stamped with the first revision, whose schema it has, then upgraded like any other.
+recognized and stamped with the first revision, whose schema it has, then upgraded like any other.
 """
 from __future__ import annotations
 

@@ -200,6 +200,11 @@ def due_count(db: Session, now: datetime) -> int:
     return db.scalar(select(func.count()).select_from(Delivery).where(_due(now))) or 0
 
 
+def is_failing(delivery: Delivery) -> bool:
+    """Given up, or still being retried after an error: failing() below, for one delivery in hand."""
+    return delivery.status == FAILED or (delivery.status == PENDING and bool(delivery.last_error))
+
+
 def failing():
     """An alert some of whose deliveries gave up, or failed their last try and are not delivered yet."""
     return exists().where(Delivery.alert_id == Alert.id, or_(

@@ -31,11 +31,6 @@ CHANNEL_LABELS = {"email": "Email", "webhook": "Webhook"}
 KIND_LABELS = {"sent": "Sent questionnaire", "unsent": "Questionnaire not sent", "test": "Test alert"}
 
 
-def failing(delivery: Delivery) -> bool:
-    """Given up, or still being retried after an error (as outbox.failing() says it in SQL)."""
-    return delivery.status == "failed" or (delivery.status == "pending" and bool(delivery.last_error))
-
-
 @dataclass(frozen=True)
 class ChannelState:
     name: str
@@ -85,7 +80,7 @@ def alerts() -> str:
     return render_template("staff/alerts.html", states=channel_states(db, config),
                            problems=list(channels.problems(config)),
                            alerts=shown, later_sent=later_sent(db, shown), shown_limit=SHOWN,
-                           failing={a.id for a in shown if any(failing(d) for d in a.deliveries)},
+                           failing={a.id for a in shown if any(outbox.is_failing(d) for d in a.deliveries)},
                            can_open=CLINICIAN in g.staff.roles, channel_labels=CHANNEL_LABELS,
                            kind_labels=KIND_LABELS)
 

@@ -30,7 +30,7 @@ from screening.records.models import Invitation
 from screening.staff.audit import append
 from screening.wizard.fields import form_for
 # The wizard's own session handling, so a questionnaire opened here is the wizard's in every way.
-from screening.wizard.views import _days, _draft, _switch_patient, _where_to_resume
+from screening.wizard.views import _clinic, _days, _draft, _switch_patient, _where_to_resume
 
 bp = Blueprint("invite", __name__)
 
@@ -63,8 +63,8 @@ GONE = {
 
 def _gone(why: str) -> tuple[str, int]:
     status, title, message = GONE[why]
-    clinic = current_app.config["CLINIC_NAME"]
-    words = {"clinic": clinic, "Clinic": clinic[:1].upper() + clinic[1:]}
+    names = _clinic()
+    words = {"clinic": names["clinic"], "Clinic": names["clinic_sentence"]}
     return render_template("invite_gone.html", title=title, message=message.format(**words), why=why), status
 
 
