@@ -50,7 +50,7 @@ class Questionnaire:
 
     def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.show_when.get(question.id)
-        return condition is None or condition.evaluate(answers).ok
+        return condition is None or condition.matcher(answers) is not None
 
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Keep only answers to questions that are asked, given the answers kept before them.
