@@ -24,47 +24,80 @@ def fill(text: str, answers: Mapping[str, Any], questionnaire: Questionnaire = Q
     return PLACEHOLDER.sub(value, text)
 
 
-def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> Topic | None:
-    found = rule.when.matcher(answers)
-    return None if found is None else _topic(rule, found, answers, questionnaire)
-
-
-def _topic(rule: Rule, found: tuple[str, ...], answers: Mapping[str, Any], questionnaire: Questionnaire) -> Topic:
+def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
+              because: tuple[str, ...] | None = None) -> Topic | None:
+    """The topic `rule` raises on these answers, or None; `because` gives the answers behind it when known."""
+    if because is None:
+        because = rule.when.matcher(answers)
+        if because is None:
+            return None
     catalogue = questionnaire.catalogue
-    because = tuple(
-        Because(q, catalogue[q].label, questionnaire.display(catalogue[q], answers)) for q in found
-    )
     return Topic(rule.id, rule.severity, rule.title, fill(rule.patient, answers, questionnaire),
-                 fill(rule.clinician, answers, questionnaire), rule.source, because)
+                 fill(rule.clinician, answers, questionnaire), rule.source,
+                 tuple(Because(q, catalogue[q].label, questionnaire.display(catalogue[q], answers)) for q in because))
+
+
+def _stand_in(rule_id: str, rules: Mapping[str, Rule], held: Mapping[str, tuple[str, ...]]) -> str:
+    """The shown rule that speaks for a suppressed one: the first of its `unless` rules that holds, followed
+    on while that one is suppressed too (the checker refuses circles, so this ends)."""
+    host = next(u for u in rules[rule_id].unless if u in held)
+    while any(u in held for u in rules[host].unless):
+        host = next(u for u in rules[host].unless if u in held)
+    return host
 
 
 def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
              as_of: date | None = None) -> Summary:
     """Hidden answers are dropped and scores worked out first, so rules see what was really asked. An age is
-    worked out as of `as_of`, the day the answers were sent (today when not given)."""
+    worked out as of `as_of`, the day the answers were sent (today when not given).
+
+    A rule whose `unless:` names a rule that holds is not shown; its answers join the topic that stands in for
+    it, so one clinical event gives one topic naming every answer behind it."""
     seen = questionnaire.with_scores(answers, as_of)
-    raised = _raised(ruleset, seen)
-    topics = tuple(_topic(rule, found, seen, questionnaire) for rule, found in raised)
-    return Summary(ruleset.version, ruleset.sha256, topics, alert=any(rule.alerts for rule, _ in raised))
+    shown, alert = _shown(ruleset, seen)
+    topics = tuple(topic_for(rule, seen, questionnaire, because) for rule, because in shown)
+    # A rule that alerts does so even when another topic speaks for it.
+    return Summary(ruleset.version, ruleset.sha256, topics, alert=alert)
 
 
 def raised_rules(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
-                 as_of: date | None = None) -> list[tuple[Rule, tuple[str, ...]]]:
-    """The rules these answers raise, with their reasons, in the summary's order; no topic texts filled in."""
-    return _raised(ruleset, questionnaire.with_scores(answers, as_of))
+                 as_of: date | None = None) -> tuple[list[tuple[Rule, tuple[str, ...]]], bool]:
+    """The rules shown for these answers with their reasons, in the summary's order, and whether they alert the
+    clinic: evaluate() without filling in topic texts."""
+    return _shown(ruleset, questionnaire.with_scores(answers, as_of))
 
 
-def _raised(ruleset: RuleSet, seen: Mapping[str, Any]) -> list[tuple[Rule, tuple[str, ...]]]:
-    raised = [(RANK[rule.severity], index, rule, found)
-              for matcher, rules in ruleset.matchers if (found := matcher(seen)) is not None
-              for index, rule in rules]
-    # Urgent first, and in file order within a severity.
-    raised.sort(key=_by_severity_then_place)
-    return [(rule, found) for _, _, rule, found in raised]
+def _shown(ruleset: RuleSet, seen: Mapping[str, Any]) -> tuple[list[tuple[Rule, tuple[str, ...]]], bool]:
+    # Each distinct condition once (RuleSet.matchers); the rules that hold, back in file order.
+    hits = [(index, rule, found) for matcher, rules in ruleset.matchers if (found := matcher(seen)) is not None
+            for index, rule in rules]
+    hits.sort(key=_place)
+    held = {rule.id: found for _, rule, found in hits}
+    alert = any(rule.alerts for _, rule, _ in hits)
+    if ruleset.has_unless:
+        rules = ruleset.by_id
+        because = {rule_id: list(reasons) for rule_id, reasons in held.items()}
+        for rule_id in held:
+            if any(u in held for u in rules[rule_id].unless):
+                because.pop(rule_id)
+        for rule_id in held:
+            if rule_id not in because:
+                host = because[_stand_in(rule_id, rules, held)]
+                host.extend(q for q in held[rule_id] if q not in host)
+        shown = [(rules[rule_id], tuple(reasons)) for rule_id, reasons in because.items()]
+    else:
+        shown = [(rule, found) for _, rule, found in hits]
+    # Urgent first, in file order within a severity (a stable sort).
+    shown.sort(key=_rank)
+    return shown, alert
 
 
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
-def _by_severity_then_place(raised: tuple) -> tuple[int, int]:
-    return raised[0], raised[1]
+def _place(hit: tuple) -> int:
+    return hit[0]
+
+
+def _rank(shown: tuple) -> int:
+    return RANK[shown[0].severity]

@@ -9,7 +9,7 @@ from screening.conditions.language import Condition, Matcher, shape
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
-RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "alert")
+RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "unless", "alert")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class Rule:
     when: Condition
     # Whether raising this rule alerts the clinic at once; None: as its severity says (urgent alerts).
     alert: bool | None = None
+    # Rules that, when their own `when:` holds, stand in for this one: one clinical event gives one topic. The
+    # first of them that is shown names this rule's answers too.
+    unless: tuple[str, ...] = ()
 
     @property
     def alerts(self) -> bool:
@@ -56,6 +59,14 @@ class RuleSet:
         for index, rule in enumerate(self.rules):
             groups.setdefault(shape(rule.when), (rule.when.matcher, []))[1].append((index, rule))
         return tuple((matcher, tuple(rules)) for matcher, rules in groups.values())
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    @cached_property
+    def has_unless(self) -> bool:
+        return any(rule.unless for rule in self.rules)
 
 
 @dataclass(frozen=True)
