@@ -55,9 +55,34 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questi
     it, so one clinical event gives one topic naming every answer behind it."""
     seen = questionnaire.with_scores(answers, as_of)
     shown, alert = _shown(ruleset, seen)
-    topics = tuple(topic_for(rule, seen, questionnaire, because) for rule, because in shown)
+    if len(shown) < 8:
+        topics = tuple(topic_for(rule, seen, questionnaire, because) for rule, because in shown)
+    else:
+        topics = _topics(shown, seen, questionnaire)
     # A rule that alerts does so even when another topic speaks for it.
     return Summary(ruleset.version, ruleset.sha256, topics, alert=alert)
+
+
+def _topics(shown: list[tuple[Rule, tuple[str, ...]]], seen: Mapping[str, Any],
+            questionnaire: Questionnaire) -> tuple[Topic, ...]:
+    """topic_for on each, with each distinct text filled in and each answer read back once for these answers."""
+    filled: dict[str, str] = {}
+    reasons: dict[tuple[str, ...], tuple[Because, ...]] = {}
+    catalogue = questionnaire.catalogue
+
+    def fill_once(text: str) -> str:
+        if text not in filled:
+            filled[text] = fill(text, seen, questionnaire)
+        return filled[text]
+
+    topics = []
+    for rule, because in shown:
+        if because not in reasons:
+            reasons[because] = tuple(Because(q, catalogue[q].label, questionnaire.display(catalogue[q], seen))
+                                     for q in because)
+        topics.append(Topic(rule.id, rule.severity, rule.title, fill_once(rule.patient), fill_once(rule.clinician),
+                            rule.source, reasons[because]))
+    return tuple(topics)
 
 
 def raised_rules(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
