@@ -18,6 +18,7 @@ from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, raised_rules
 from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
 from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
+from screening.readability import too_hard
 
 TOP_KEYS = ("version", "rules", "examples")
 EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise", "alerts")
@@ -175,8 +176,9 @@ class _Checker:
         return tuple(value)
 
     def _check_unless(self, rules: list[Rule], data: LocDict) -> None:
-        """Every rule named under `unless:` exists, is not the rule itself, ranks at least as high (a topic never
-        hides a more serious one), and no rules hide one another in a circle."""
+        """Every rule named under `unless:` exists and is not the rule itself, an urgent rule gives way only to
+        another urgent one, and no rules hide one another in a circle. A discuss rule may give way to a mention:
+        a general topic ("drugs in the last year") to a more precise one ("none in the last 3 months")."""
         by_id = {rule.id: rule for rule in rules}
         nodes = {n.get("id"): n for n in data.get("rules", []) if isinstance(n, LocDict)}
         for rule in rules:
@@ -191,10 +193,10 @@ class _Checker:
                 elif other not in by_id:
                     known = sorted(by_id)
                     self.report(where, f"'unless:' names {other!r}, which is not a rule{suggest(other, known)}")
-                elif SEVERITIES.index(by_id[other].severity) > SEVERITIES.index(rule.severity):
+                elif rule.severity == "urgent" and by_id[other].severity != "urgent":
                     self.report(where, f"'unless:' names {other!r}, a {by_id[other].severity} rule, but this rule is "
-                                       f"{rule.severity}: a topic may stand in only for one of the same or a lower "
-                                       "tier, so a more serious topic is never hidden")
+                                       "urgent: an urgent topic tells the patient what to do now, so only another "
+                                       "urgent topic may stand in for it")
             path = self._circle(rule.id, by_id)
             # Reported once, at the first of the circle's rules in the file.
             if path and rule.id == next(r.id for r in rules if r.id in path):
@@ -266,6 +268,10 @@ class _Checker:
             self.report(mark_of(node, key),
                         f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
                         "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
+        hard = too_hard(PLACEHOLDER.sub("it", value)) if key == "patient" else None
+        if hard:
+            ok = False
+            self.report(mark_of(node, key), f"'{key}' {hard}")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
             if key in ("title", "source"):

@@ -96,10 +96,15 @@ def test_unless_naming_the_rule_itself_is_refused():
     assert "names this rule itself" in problem.message
 
 
-def test_unless_naming_a_lower_tier_rule_is_refused():
+def test_an_urgent_rule_may_not_give_way_to_a_lower_tier_rule():
     text = STENT.replace("  - id: heart-procedure\n    severity: discuss", "  - id: heart-procedure\n    severity: urgent")
     problem = at(text, line_of(text, "unless:"))
-    assert "a discuss rule, but this rule is urgent" in problem.message
+    assert "a discuss rule, but this rule is urgent: an urgent topic tells the patient" in problem.message
+
+
+def test_a_discuss_rule_may_give_way_to_a_more_precise_mention():
+    text = STENT.replace("  - id: heart-attack-recent\n    severity: discuss", "  - id: heart-attack-recent\n    severity: mention")
+    assert [t.id for t in evaluate(rules(text), ATTACK_AND_STENT).topics] == ["heart-attack-recent"]
 
 
 def test_rules_hiding_one_another_in_a_circle_are_refused_once():
