@@ -114,9 +114,12 @@ class Measure:
                     f"({number(self.low)} {self.unit} and {number(self.high)} {self.unit})")
         return None
 
+    def metric(self, value: float) -> str:
+        return f"{number(value)} {self.unit}"
+
     def shown(self, value: float) -> str:
         """Both systems, US first: 5 ft 7 in (170.2 cm)."""
-        return f"{self.us(value)} ({number(value)} {self.unit})"
+        return f"{self.us(value)} ({self.metric(value)})"
 
     def typed_form(self, value: float) -> str:
         """What to put back in the box for a saved value: the US form when it reads back as the same value,

@@ -106,6 +106,12 @@ def test_the_box_offers_a_keyboard_with_letters_for_the_unit(patient, question):
     assert 'type="text"' in box and "inputmode" not in box
 
 
-def test_the_check_page_shows_height_and_weight_in_both_systems(patient):
+def test_the_check_page_shows_height_and_weight_in_both_systems_the_metric_in_smaller_type(patient):
     page = html.unescape(patient.complete({"height": 170.2, "weight": 72.6}).get_data(as_text=True))
-    assert "5 ft 7 in (170.2 cm)" in page and "160 lb (72.6 kg)" in page
+    assert '5 ft 7 in</span> <span class="check-metric">(170.2 cm)</span>' in page and \
+        '160 lb</span> <span class="check-metric">(72.6 kg)</span>' in page
+
+
+def test_the_check_page_shows_an_unknown_height_as_its_box_says(patient):
+    page = html.unescape(patient.complete({"height": "dont_know"}).get_data(as_text=True))
+    assert "I don't know my height" in page
