@@ -65,13 +65,15 @@ LONGEST_IDENTITY: dict[str, Any] = {
 # The longest date a sheet writes (September 30), for someone 12 or 13 years old, whatever the day.
 LONGEST_BIRTH_DATE = f"{utcnow().year - 13}-09-30"
 
-# As many topics as the shipped rules can raise at once (56), every follow-up question shown, every free
+# As many topics as the shipped rules can raise at once (58), every follow-up question shown, every free
 # text at its 500-character limit, and the longest identity (aged 12 or 13: under 18). No single
 # changed answer raises more topics (tests/staff/test_submission_page.py proves it), so this is the longest
 # printed summary there can be.
 LONGEST: dict[str, Any] = {
     **LONGEST_IDENTITY, "date_of_birth": LONGEST_BIRTH_DATE,
     "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
+    # The longest a height and a weight are written, "7 ft 11 in (241.3 cm)" and "800 lb (362.9 kg)": BMI 62.3.
+    "height": 241.3, "weight": 362.9,
     "treatment_for": ["depression", "anxiety", "ptsd", "other"], "ride_home": "dont_know",
     "heart_attack": "yes", "heart_attack_when": "within_6_weeks", "heart_procedure": "yes", "angina": "yes",
     "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",
