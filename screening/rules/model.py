@@ -8,7 +8,7 @@ from screening.conditions.language import Condition
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
-RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "alert")
+RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "unless", "alert")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Rule:
     when: Condition
     # Whether raising this rule alerts the clinic at once; None: as its severity says (urgent alerts).
     alert: bool | None = None
+    # Rules that, when their own `when:` holds, stand in for this one: one clinical event gives one topic. The
+    # first of them that is shown names this rule's answers too.
+    unless: tuple[str, ...] = ()
 
     @property
     def alerts(self) -> bool:
