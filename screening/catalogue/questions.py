@@ -67,10 +67,10 @@ def measured(id: str, label: str, measure: str, *, short: str, hint: str, unknow
 
 
 def text(id: str, label: str, *, short: str, hint: str | None = None, unknown: Choice | None = None,
-         show_when: dict | None = None) -> Question:
+         show_when: dict | None = None, max_length: int = 500) -> Question:
     # A text with another answer to check must be answered one way or the other; a plain text is optional.
     return Question(id, label, TEXT, short=short, hint=hint, unknown=unknown, show_when=show_when,
-                    required=unknown is not None)
+                    required=unknown is not None, max_length=max_length)
 
 
 def identity(id: str, label: str, format: str, *, short: str, autocomplete: str, hint: str | None = None,
@@ -397,15 +397,16 @@ STEPS = (
         many("benzodiazepine_which", "Which benzodiazepine do you take?", *BENZODIAZEPINES,
              show_when=when("medicines", includes="benzodiazepines"),
              short="Which benzodiazepine"),
-        text("benzodiazepine_dose", "How much of it do you take in a day?",
-             hint="For example, clonazepam 0.5 mg twice a day. Your doctor needs the dose to plan your care.",
-             unknown=Choice(DONT_KNOW, "I don't know"),
+        text("benzodiazepine_dose", "How much do you take each day?",
+             hint="For example, clonazepam 0.5 mg twice a day. If you take more than one, write each. Your doctor "
+                  "needs the dose to plan your care.",
+             unknown=Choice(DONT_KNOW, "I don't know"), max_length=200,
              show_when=when("medicines", includes="benzodiazepines"),
              short="Benzodiazepine dose a day"),
         one("naltrexone_dose", "What dose of naltrexone do you take?",
             Choice("low", "A low dose, usually 1 to 5 mg (low-dose naltrexone)"),
             Choice("standard", "The usual dose, most often 50 mg"), DK,
-            hint="A low dose and the usual dose act differently with ketamine.",
+            hint="We ask because the usual dose may make ketamine work less well. Less is known about low doses.",
             show_when=when("medicines", includes="naltrexone"),
             short="Naltrexone dose"),
         text("medicines_other", "Which other medicines do you take?",
