@@ -69,7 +69,7 @@ LONGEST_IDENTITY: dict[str, Any] = {
 # The longest date a sheet writes (September 30), for someone 12 or 13 years old, whatever the day.
 LONGEST_BIRTH_DATE = f"{utcnow().year - 13}-09-30"
 
-# As many topics as the shipped rules can raise at once (55), every follow-up question shown, every free
+# As many topics as the shipped rules can raise at once (56), every follow-up question shown, every free
 # text at its 500-character limit, and the longest identity (aged 12 or 13: under 18). No single
 # changed answer raises more topics (tests/staff/test_submission_page.py proves it), so this is the longest
 # printed summary there can be.
