@@ -42,6 +42,9 @@ def question_json(question: Question) -> dict[str, Any]:
         "unit": question.unit,
         "show_when": question.show_when,
         **({"derived_from": list(question.worked_out_from)} if question.worked_out_from else {}),
+        # A height or weight is typed in US units or metric and kept in `unit`; it and the BMI keep one decimal.
+        **({"measure": question.measure} if question.measure else {}),
+        **({"decimals": 1} if question.decimal else {}),
         **({"identity": True} if question.identity else {}),
     }
 

@@ -344,9 +344,10 @@ class _Checker:
                 continue
             result[question_id] = list(value) if isinstance(value, list) else value
         kept = self.questionnaire.prune(result)
-        # An age given as such stands in for a date of birth (see Questionnaire.with_scores).
-        given_ages = {q.id for q in self.catalogue.scores if q.age_from and q.id in result}
-        for question_id in result.keys() - kept.keys() - given_ages:
+        # An age given as such stands in for a date of birth, a BMI for a height and weight (see
+        # Questionnaire.with_scores).
+        given_scores = {q.id for q in self.catalogue.scores if (q.age_from or q.bmi_from) and q.id in result}
+        for question_id in result.keys() - kept.keys() - given_scores:
             condition = self.catalogue[question_id].show_when
             self.report(mark_of(answers, question_id, of_key=True),
                         f"example {name!r}: {question_id!r} is not asked with these answers; it is asked only when "

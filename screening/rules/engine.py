@@ -12,12 +12,13 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def fill(text: str, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
-    """Replace {question_id} with the answer. Numbers come bare, so "{bp_systolic}/{bp_diastolic} mmHg" reads well."""
+    """Replace {question_id} with the answer. Numbers come bare, so "{bp_systolic}/{bp_diastolic} mmHg" reads well;
+    a height or weight, typed in either system, comes in both with its units: "5 ft 7 in (170.2 cm)"."""
 
     def value(match: re.Match[str]) -> str:
         question = questionnaire.catalogue[match.group(1)]  # the checker vouches for every name
         answer = answers.get(question.id)
-        if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool) and not question.measure:
             return f"{answer:g}"
         return questionnaire.display(question, answers)
 
