@@ -8,6 +8,7 @@ order, `unless:` applied the same way.
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -84,7 +85,7 @@ def answer_for(question):
     elif question.type == NUMBER:
         low = question.min if question.min is not None else -10
         high = question.max if question.max is not None else 400
-        plain = st.one_of(st.integers(low - 5, high + 5), st.floats(low, high, allow_nan=False),
+        plain = st.one_of(st.integers(math.floor(low) - 5, math.ceil(high) + 5), st.floats(low, high, allow_nan=False),
                           st.sampled_from(values) if values else st.nothing())
     elif question.type == DATE:
         plain = st.dates(date(1920, 1, 1), date(2026, 12, 31)).map(date.isoformat)
