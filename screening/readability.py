@@ -7,6 +7,8 @@ Imports nothing from Flask or the database: the rules checker and the catalogue 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textstat.textstat import textstatistics
 
 # Patient texts are written for a US grade 8 reader or below.
@@ -35,6 +37,9 @@ def spanish_ease(text: str) -> float:
     return float(_stats("es").fernandez_huerta(text))
 
 
+# A rules file repeats its texts (a topic's wording shared by several rules), and each measurement builds a
+# textstat object, whose set_lang clears every cache it has: measured once per distinct text.
+@lru_cache(maxsize=8192)
 def too_hard(text: str, lang: str = "en") -> str | None:
     """Why a patient text is too hard to read, or None when it is plain enough (or too short to measure)."""
     if len(text.split()) < FEWEST_WORDS:
