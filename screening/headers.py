@@ -10,17 +10,27 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 STRICT_TRANSPORT_SECURITY = "max-age=63072000"
 
 
+def policy(style_hashes: tuple[str, ...] = ()) -> str:
+    """The policy, with the hashes of the inline styles the pages may carry (screening.assets)."""
+    if not style_hashes:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' " + " ".join(style_hashes))
+
+
 def init_app(app: Flask) -> None:
     https_only = app.config["ENV"] != "development"
+    policies: list[str] = []
 
     @app.after_request
     def _security_headers(response):
+        if not policies:  # built on the first response, once screening.assets has hashed its styles
+            policies.append(policy(app.extensions.get("screening.style_hashes", ())))
         # Pages hold health answers: keep them out of shared caches and the back-forward cache.
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policies[0])
         if https_only:
             response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response

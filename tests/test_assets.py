@@ -3,6 +3,7 @@
 Requirement (issue 12, "Pages"): every HTML, CSS and JS response compressed when the client accepts it;
 static files under fingerprinted names, cached for a year, immutable.
 """
+import base64
 import gzip
 import hashlib
 import re
@@ -81,3 +82,26 @@ def test_unknown_static_file_is_404(client):
 
 def test_pages_stay_out_of_caches(client):
     assert client.get("/", headers=GZIP).headers["Cache-Control"] == "no-store"
+
+
+def test_a_first_page_carries_the_stylesheet_inline_allowed_by_its_hash(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert style == (STATIC / "screening.css").read_text()
+    assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_first_page_links_the_stylesheet_after_its_content_for_the_next_page(client):
+    html = client.get("/").get_data(as_text=True)
+    link = re.search(r'<link rel="stylesheet" href="(/static/screening\.[0-9a-f]{12}\.css)">', html)
+    assert link and html.index(link.group(0)) > html.index("</footer>")
+
+
+def test_a_browser_sent_the_stylesheet_is_linked_to_it_in_the_head(client):
+    client.get("/")
+    html = client.get("/").get_data(as_text=True)
+    assert "<style>" not in html
+    assert re.search(r'<head>.*<link rel="stylesheet" href="/static/screening\.[0-9a-f]{12}\.css">.*</head>', html,
+                     re.S)
