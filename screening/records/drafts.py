@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from screening.records import codes
 from screening.clock import aware, utcnow
@@ -50,6 +53,35 @@ def by_id(db: Session, draft_id: Any) -> Draft | None:
     return draft
 
 
+@dataclass(slots=True)
+class DraftView:
+    """What a page shows of a draft, read in one narrow query with no ORM object built (lean_by_id)."""
+    id: str
+    answers: dict[str, Any]
+    presented: list[str]
+    updated_at: datetime
+    expires_at: datetime
+    invitation_id: int | None
+
+
+_TABLE = Draft.__table__
+_LEAN_BY_ID = select(_TABLE.c.id, _TABLE.c.answers, _TABLE.c.presented, _TABLE.c.updated_at, _TABLE.c.expires_at,
+                     _TABLE.c.invitation_id).where(_TABLE.c.id == bindparam("draft_id"))
+
+
+def lean_by_id(engine: Engine, draft_id: Any) -> DraftView | None:
+    """by_id for a page that only reads: a step page GET is most of the traffic, and the ORM's session,
+    identity map and object cost several times the query itself."""
+    if not isinstance(draft_id, str):
+        return None
+    with engine.connect() as connection:
+        row = connection.execute(_LEAN_BY_ID, {"draft_id": draft_id}).first()
+    if row is None or aware(row.expires_at) <= utcnow():
+        return None
+    return DraftView(row.id, row.answers or {}, row.presented or [], row.updated_at, row.expires_at,
+                     row.invitation_id)
+
+
 def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
     """The draft for a resume code, with why not: 'ok', 'invalid', 'unknown' or 'expired'."""
     code = normalise_code(typed)
@@ -74,13 +106,19 @@ def save(db: Session, draft: Draft, answers: dict[str, Any], days: int, presente
     db.commit()
 
 
-def mark_presented(db: Session, draft: Draft, question_ids: Iterable[str]) -> None:
-    """Remember that these questions have been on the patient's screen."""
+def mark_presented(db: Session, draft: Draft | DraftView, question_ids: Iterable[str]) -> None:
+    """Remember that these questions have been on the patient's screen: one UPDATE of that column, for a
+    DraftView as for a Draft (whose other unsaved changes, if any, are not written by this)."""
     seen = list(draft.presented or [])
     new = [q for q in question_ids if q not in seen]
     if new:
-        draft.presented = seen + new
+        presented = seen + new
+        db.execute(update(_TABLE).where(_TABLE.c.id == draft.id).values(presented=presented))
         db.commit()
+        if isinstance(draft, Draft):
+            set_committed_value(draft, "presented", presented)
+        else:
+            draft.presented = presented
 
 
 def code_hash(typed: str) -> str | None:

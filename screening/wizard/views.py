@@ -14,7 +14,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from werkzeug.wrappers import Response
 
 from screening.alerts import channels
-from screening.clock import age_day, utcnow
+from screening.clock import age_day, aware, utcnow
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
@@ -47,7 +47,12 @@ def _draft() -> Draft | None:
     return drafts.by_id(database.session(), session.get("draft"))
 
 
-def _locked(draft: Draft) -> dict[str, Any]:
+def _draft_to_read() -> drafts.DraftView | None:
+    """The draft for a page that only shows it (a write, if any, is an UPDATE by id: drafts.mark_presented)."""
+    return drafts.lean_by_id(database.engine_of(current_app), session.get("draft"))
+
+
+def _locked(draft: Draft | drafts.DraftView) -> dict[str, Any]:
     """The answers the clinic's invitation filled in, which the patient sees but cannot change."""
     invitation = database.session().get(Invitation, draft.invitation_id) if draft.invitation_id else None
     return invitations.locked_answers(invitation) if invitation is not None else {}
@@ -77,10 +82,10 @@ def _lost_session() -> Response:
     return redirect(url_for("wizard.resume"), 303)
 
 
-def _urgent(answers: dict[str, Any], draft: Draft | None = None) -> list:
+def _urgent(answers: dict[str, Any], draft: Draft | drafts.DraftView | None = None) -> list:
     """Urgent topics are shown the moment the answers that raise them are saved, not only at the end.
 
-    A page after a save shows what that save's evaluation found (kept by _remember_urgent); the rules run again
+    A page after a save shows what that save's evaluation found (kept by _remember); the rules run again
     only in a worker that did not make it, or once the rules file, the answers or the day (an age) changed."""
     key = _urgent_key(draft) if draft is not None else None
     if key is not None and key in _URGENT_SEEN:
@@ -100,8 +105,9 @@ _URGENT_SEEN: OrderedDict = OrderedDict()
 _URGENT_KEPT = 2048  # drafts in progress at once in one worker, more than a clinic has
 
 
-def _urgent_key(draft: Draft) -> tuple:
-    return draft.id, draft.updated_at, _rules().sha256, age_day()
+def _urgent_key(draft: Draft | drafts.DraftView) -> tuple:
+    # aware(): the save's own time is aware, the same time read back from SQLite naive, and the two never equal.
+    return draft.id, aware(draft.updated_at), _rules().sha256, age_day()
 
 
 def _remember(key: tuple, urgent: list) -> None:
@@ -121,7 +127,7 @@ def _switch_patient(**values: str) -> None:
     session.update(values)
 
 
-def _page(template: str, draft: Draft | None, status: int = 200, **context: Any) -> tuple[str, int]:
+def _page(template: str, draft: Draft | drafts.DraftView | None, status: int = 200, **context: Any) -> tuple[str, int]:
     if draft is not None:
         context.setdefault("urgent", _urgent(draft.answers, draft))
         context["resume_code"] = session.get("resume_code")
@@ -179,7 +185,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     current = Q.catalogue.step(slug)
     if current is None:
         abort(404)
-    draft = _draft()
+    draft = _draft_to_read() if request.method == "GET" else _draft()
     if draft is None:
         return _lost_session()
     locked = _locked(draft)
@@ -242,7 +248,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     return redirect(_step_url(STEPS[following]) if following < len(STEPS) else url_for("wizard.check"), 303)
 
 
-def _step_page(draft: Draft, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:
+def _step_page(draft: Draft | drafts.DraftView, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:
     """The step's page; every question on it counts as presented from now on."""
     drafts.mark_presented(database.session(), draft, [q.id for q in asked])
     locked = context.pop("locked", {})
