@@ -33,6 +33,9 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # The cookie lasts DRAFT_DAYS, as a draft does from its last save; it is sent again when a save extends the
+    # draft (screening.wizard.views.step), not re-signed on every page the patient only reads.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "RESUME_ATTEMPTS_PER_HOUR": 20,
     "STAFF_IDLE_MINUTES": 30,

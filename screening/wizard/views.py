@@ -236,6 +236,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     summary = evaluate(_rules(), answers)
     outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
+    session.modified = True  # the cookie's DRAFT_DAYS start again with the draft's (SESSION_REFRESH_EACH_REQUEST)
     _remember(_urgent_key(draft), _urgent_of(summary))
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
         # An answer revealed questions, required or not: the patient sees them before leaving the page.
@@ -250,7 +251,9 @@ def step(slug: str) -> Response | tuple[str, int]:
 
 def _step_page(draft: Draft | drafts.DraftView, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:
     """The step's page; every question on it counts as presented from now on."""
-    drafts.mark_presented(database.session(), draft, [q.id for q in asked])
+    shown = [q.id for q in asked]
+    if not set(shown) <= set(draft.presented or ()):  # a page seen before opens no database session
+        drafts.mark_presented(database.session(), draft, shown)
     locked = context.pop("locked", {})
     return _page("step.html", draft, status, step=current, form=form, questions=asked,
                  number=STEPS.index(current) + 1,
