@@ -77,8 +77,14 @@ class Questionnaire:
     def first_incomplete(self, answers: Mapping[str, Any], presented: Collection[str] | None = None) -> Step | None:
         """The first step with a required question unanswered or, given what has been `presented`, a question
         the patient has not seen: an optional follow-up is asked too, and only then may be left blank."""
-        return next((s for s in self.catalogue.steps if self.missing_in(s, answers)
-                     or (presented is not None and self.unseen_in(s, answers, presented))), None)
+        # missing_in or unseen_in on each step, with each question's branching worked out once: every step
+        # page asks this, and it walks the whole catalogue.
+        for step in self.catalogue.steps:
+            for q in step.questions:
+                if ((q.required and q.id not in answers) or (presented is not None and q.id not in presented)) \
+                        and self.is_asked(q, answers):
+                    return step
+        return None
 
     def with_scores(self, answers: Mapping[str, Any], as_of: date | None = None) -> dict[str, Any]:
         """The pruned answers plus every score that can be worked out from them; an age as of `as_of`, the
