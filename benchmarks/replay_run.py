@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from screening.records.database import make_engine  # noqa: E402
 from screening.records.replay import iter_lines, replay  # noqa: E402
 from screening.rules.checker import check_file  # noqa: E402
 
@@ -27,7 +27,7 @@ def main() -> None:
     assert ruleset is not None, problems
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    with Session(create_engine(url)) as db, open("/dev/null", "w") as sink:
+    with Session(make_engine(url)) as db, open("/dev/null", "w") as sink:
         report = replay(db, ruleset, since=since)
         for line in iter_lines(report, rules):
             print(line, file=sink)

@@ -48,6 +48,10 @@ class Questionnaire:
         self.show_when = compile_show_when(catalogue) if show_when is None else show_when
         # Worked out once: every submission and every FHIR export names it.
         self.version = version_of(catalogue)
+        # prune's walk, each question with the matcher of its show_when: it runs on every save, every
+        # evaluation and every submission a replay reads.
+        self._prune_plan = tuple((q.id, c.matcher if (c := self.show_when.get(q.id)) is not None else None)
+                                 for q in catalogue.asked)
 
     def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.show_when.get(question.id)
@@ -59,9 +63,9 @@ class Questionnaire:
         show_when names only earlier questions, so one pass in catalogue order is enough.
         """
         kept: dict[str, Any] = {}
-        for question in self.catalogue.asked:
-            if question.id in answers and self.is_asked(question, kept):
-                kept[question.id] = answers[question.id]
+        for question_id, matcher in self._prune_plan:
+            if question_id in answers and (matcher is None or matcher(kept) is not None):
+                kept[question_id] = answers[question_id]
         return kept
 
     def asked_in(self, step: Step, answers: Mapping[str, Any]) -> list[Question]:

@@ -6,6 +6,7 @@ which imports this module, never the other way round.
 """
 from __future__ import annotations
 
+import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -24,7 +25,10 @@ CONNECT_TIMEOUT = 10
 
 def make_engine(url: str) -> Engine:
     postgresql = url.startswith("postgresql")
-    engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT} if postgresql else {})
+    # JSON columns are read with orjson (the same values as json.loads, in a fraction of the time: a replay
+    # decodes every submission's answers and topics); they are still written by the standard library.
+    engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT} if postgresql else {},
+                           json_deserializer=orjson.loads)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # pragma: no cover - exercised by every test
