@@ -55,23 +55,24 @@ def by_id(db: Session, draft_id: Any) -> Draft | None:
 
 @dataclass(slots=True)
 class DraftView:
-    """What a page shows of a draft, read in one narrow query with no ORM object built (lean_by_id)."""
+    """A draft as a step page reads and saves it, in one narrow query with no ORM object built (lean_by_id)."""
     id: str
     answers: dict[str, Any]
     presented: list[str]
     updated_at: datetime
     expires_at: datetime
     invitation_id: int | None
+    urgent_since: datetime | None
 
 
 _TABLE = Draft.__table__
 _LEAN_BY_ID = select(_TABLE.c.id, _TABLE.c.answers, _TABLE.c.presented, _TABLE.c.updated_at, _TABLE.c.expires_at,
-                     _TABLE.c.invitation_id).where(_TABLE.c.id == bindparam("draft_id"))
+                     _TABLE.c.invitation_id, _TABLE.c.urgent_since).where(_TABLE.c.id == bindparam("draft_id"))
 
 
 def lean_by_id(engine: Engine, draft_id: Any) -> DraftView | None:
-    """by_id for a page that only reads: a step page GET is most of the traffic, and the ORM's session,
-    identity map and object cost several times the query itself."""
+    """by_id for the step pages, most of the traffic: the ORM's session, identity map and object cost
+    several times the query itself. Writes are UPDATEs by id (save, mark_presented)."""
     if not isinstance(draft_id, str):
         return None
     with engine.connect() as connection:
@@ -79,7 +80,7 @@ def lean_by_id(engine: Engine, draft_id: Any) -> DraftView | None:
     if row is None or aware(row.expires_at) <= utcnow():
         return None
     return DraftView(row.id, row.answers or {}, row.presented or [], row.updated_at, row.expires_at,
-                     row.invitation_id)
+                     row.invitation_id, row.urgent_since)
 
 
 def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
@@ -95,15 +96,26 @@ def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
     return draft, "ok"
 
 
-def save(db: Session, draft: Draft, answers: dict[str, Any], days: int, presented: Iterable[str] = ()) -> None:
-    """Keep the answers, and the questions that have now been on the screen, in one commit."""
+def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: int,
+         presented: Iterable[str] = ()) -> None:
+    """Keep the answers, the questions that have now been on the screen, and urgent_since (set by
+    screening.records.outbox.mark_urgent) in one commit: one UPDATE by id, for a DraftView as for a Draft."""
     now = utcnow()
     seen = list(draft.presented or [])
-    draft.presented = seen + [q for q in presented if q not in seen]
-    draft.answers = dict(answers)
-    draft.updated_at = now
-    draft.expires_at = now + timedelta(days=days)
+    values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],
+              "updated_at": now, "expires_at": now + timedelta(days=days), "urgent_since": draft.urgent_since}
+    db.execute(update(_TABLE).where(_TABLE.c.id == draft.id).values(**values))
     db.commit()
+    _keep(draft, values)
+
+
+def _keep(draft: Draft | DraftView, values: dict[str, Any]) -> None:
+    """The values just written, on the object too; a Draft's are marked as saved, not as changes to flush."""
+    for name, value in values.items():
+        if isinstance(draft, Draft):
+            set_committed_value(draft, name, value)
+        else:
+            setattr(draft, name, value)
 
 
 def mark_presented(db: Session, draft: Draft | DraftView, question_ids: Iterable[str]) -> None:
@@ -115,10 +127,7 @@ def mark_presented(db: Session, draft: Draft | DraftView, question_ids: Iterable
         presented = seen + new
         db.execute(update(_TABLE).where(_TABLE.c.id == draft.id).values(presented=presented))
         db.commit()
-        if isinstance(draft, Draft):
-            set_committed_value(draft, "presented", presented)
-        else:
-            draft.presented = presented
+        _keep(draft, {"presented": presented})
 
 
 def code_hash(typed: str) -> str | None:

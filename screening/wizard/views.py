@@ -47,8 +47,8 @@ def _draft() -> Draft | None:
     return drafts.by_id(database.session(), session.get("draft"))
 
 
-def _draft_to_read() -> drafts.DraftView | None:
-    """The draft for a page that only shows it (a write, if any, is an UPDATE by id: drafts.mark_presented)."""
+def _lean_draft() -> drafts.DraftView | None:
+    """The draft for the step pages, read without the ORM; saved by UPDATEs by id (drafts.save, mark_presented)."""
     return drafts.lean_by_id(database.engine_of(current_app), session.get("draft"))
 
 
@@ -185,7 +185,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     current = Q.catalogue.step(slug)
     if current is None:
         abort(404)
-    draft = _draft_to_read() if request.method == "GET" else _draft()
+    draft = _lean_draft()
     if draft is None:
         return _lost_session()
     locked = _locked(draft)
