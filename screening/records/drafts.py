@@ -104,9 +104,15 @@ def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: i
     seen = list(draft.presented or [])
     values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],
               "updated_at": now, "expires_at": now + timedelta(days=days), "urgent_since": draft.urgent_since}
-    db.execute(update(_TABLE).where(_TABLE.c.id == draft.id).values(**values))
+    db.execute(_SAVE, {"draft_id": draft.id, **{f"new_{name}": value for name, value in values.items()}})
     db.commit()
     _keep(draft, values)
+
+
+# Built once: each step POST runs it.
+_SAVE = update(_TABLE).where(_TABLE.c.id == bindparam("draft_id")).values(
+    {name: bindparam(f"new_{name}", type_=_TABLE.c[name].type)
+     for name in ("answers", "presented", "updated_at", "expires_at", "urgent_since")})
 
 
 def _keep(draft: Draft | DraftView, values: dict[str, Any]) -> None:
