@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import select
 
+from screening.clock import aware, utcnow
 from screening.records import database, drafts
 from screening.records.models import Draft
 
@@ -30,3 +31,56 @@ def test_resume_code_is_stored_only_as_a_hash(app):
         _, code = drafts.create(db, 30)
         stored = db.scalars(select(Draft)).one()
     assert code not in (stored.resume_hash, stored.id) and len(stored.resume_hash) == 64
+
+
+def stored(app, draft_id: str) -> Draft:
+    with app.app_context():
+        db = database.session()
+        row = db.get(Draft, draft_id)
+        db.expunge_all()
+        return row
+
+
+def test_the_lean_read_gives_what_the_row_holds(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        drafts.save(database.session(), draft, {"sex_at_birth": "female"}, 30, ["sex_at_birth"])
+        lean = drafts.lean_by_id(database.engine_of(app), draft.id)
+    assert (lean.id, lean.answers, lean.presented, lean.invitation_id, lean.urgent_since) == (
+        draft.id, {"sex_at_birth": "female"}, ["sex_at_birth"], None, None)
+
+
+def test_the_lean_read_finds_no_expired_or_unknown_draft(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 0)
+        engine = database.engine_of(app)
+        assert drafts.lean_by_id(engine, draft.id) is None and drafts.lean_by_id(engine, "no-such-draft") is None
+        assert drafts.lean_by_id(engine, 12) is None
+
+
+def test_saving_a_lean_draft_writes_answers_presented_and_urgent_since(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        lean = drafts.lean_by_id(database.engine_of(app), draft.id)
+        lean.urgent_since = since = utcnow()
+        drafts.save(database.session(), lean, {"sex_at_birth": "male"}, 30, ["sex_at_birth"])
+    row = stored(app, draft.id)
+    assert (row.answers, row.presented, aware(row.urgent_since), aware(row.updated_at)) == (
+        {"sex_at_birth": "male"}, ["sex_at_birth"], since, lean.updated_at)
+
+
+def test_marking_a_lean_draft_presented_adds_only_the_new_ids(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        drafts.mark_presented(database.session(), draft, ["a"])
+        lean = drafts.lean_by_id(database.engine_of(app), draft.id)
+        drafts.mark_presented(database.session(), lean, ["a", "b"])
+    assert stored(app, draft.id).presented == ["a", "b"] and lean.presented == ["a", "b"]
+
+
+def test_saving_an_orm_draft_leaves_nothing_to_flush(app):
+    with app.app_context():
+        db = database.session()
+        draft, _ = drafts.create(db, 30)
+        drafts.save(db, draft, {"sex_at_birth": "female"}, 30)
+        assert draft not in db.dirty and draft.answers == {"sex_at_birth": "female"}
