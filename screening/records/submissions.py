@@ -34,7 +34,8 @@ def new_reference(db: Session) -> str:
 
 
 def submit(db: Session, draft: Draft, ruleset: RuleSet,
-           questionnaire: Questionnaire = QUESTIONNAIRE, alert_channels: Sequence[str] = ()) -> Submission | None:
+           questionnaire: Questionnaire = QUESTIONNAIRE, alert_channels: Sequence[str] = (),
+           language: str | None = None) -> Submission | None:
     """Store the answers as asked (hidden branches dropped), their summary and the rules that made it.
 
     A summary that alerts the clinic gets its alert in the same commit (the outbox: a mail server that is down
@@ -45,6 +46,10 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     answers = questionnaire.prune(draft.answers)
     now = utcnow()
     summary = evaluate(ruleset, answers, questionnaire, as_of=age_day(now))
+    # The clinic's copy is in English; the patient's summary is kept as they read it, in their language.
+    language = language or draft.language or "en"
+    patient_topics = None if language == "en" else [
+        t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=age_day(now), language=language).topics]
     keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(
@@ -54,7 +59,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
         highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
         resume_hash=draft.resume_hash, resume_until=draft.expires_at, submitted_at=now,
-        invitation_id=draft.invitation_id, **identity_of(answers),
+        invitation_id=draft.invitation_id, language=language, patient_topics=patient_topics, **identity_of(answers),
     )
     submission.name_keys = [NameKey(key=k) for k in keys_of(submission.first_name, submission.last_name)]
     # Send pressed twice: only the request that deletes the draft stores a submission; the other finds that one.
@@ -115,8 +120,10 @@ def resume_lapsed(submission: Submission) -> bool:
     return submission.resume_until is None or aware(submission.resume_until) <= utcnow()
 
 
-def summary_of(submission: Submission) -> Summary:
+def summary_of(submission: Submission, for_patient: bool = False) -> Summary:
+    """The stored summary: the clinic's, in English, or `for_patient`, as the patient read it."""
+    stored = submission.patient_topics if for_patient and submission.patient_topics is not None else submission.topics
     topics = tuple(
-        Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in submission.topics
+        Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in stored
     )
     return Summary(submission.rules_version, submission.rules_sha256, topics)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from screening.conditions.language import Condition
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
+# Written in every language the file declares (`languages: [en, es]`); clinician and source stay in English.
+PATIENT_KEYS = ("title", "patient")
 RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "alert")
 
 
@@ -22,10 +24,16 @@ class Rule:
     when: Condition
     # Whether raising this rule alerts the clinic at once; None: as its severity says (urgent alerts).
     alert: bool | None = None
+    # The title and patient text in each other language the file declares: {"es": {"title": ..., "patient": ...}}.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
 
     @property
     def alerts(self) -> bool:
         return self.alert if self.alert is not None else self.severity == "urgent"
+
+    def text(self, key: str, language: str) -> str:
+        """The title or patient text in `language`; English, as written, when the file has none in it."""
+        return self.translations.get(language, {}).get(key) or getattr(self, key)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class RuleSet:
     text: str
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...] = ()
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)
