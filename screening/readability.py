@@ -14,6 +14,9 @@ MOST_GRADE = 8.0
 # Fernandez-Huerta reading ease runs the other way (higher is easier); 60 to 70 is "normal", the level of a
 # US grade 8 reader, so a Spanish text scores at least this.
 LEAST_EASE_ES = 60.0
+# Below this many words a text names a thing ("Phone number (optional)", "Breathing") and a formula that
+# counts syllables per word only measures how long that one name is.
+FEWEST_WORDS = 6
 
 
 def _stats(lang: str) -> textstatistics:
@@ -33,7 +36,9 @@ def spanish_ease(text: str) -> float:
 
 
 def too_hard(text: str, lang: str = "en") -> str | None:
-    """Why a patient text is too hard to read, or None when it is plain enough."""
+    """Why a patient text is too hard to read, or None when it is plain enough (or too short to measure)."""
+    if len(text.split()) < FEWEST_WORDS:
+        return None
     if lang == "es":
         ease = spanish_ease(text)
         return None if ease >= LEAST_EASE_ES else (

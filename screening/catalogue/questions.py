@@ -83,6 +83,35 @@ RECENT = (
     DK,
 )
 
+# The drugs asked about, each with how a question about it names it.
+DRUGS = (
+    (Choice("cannabis", "Cannabis"), "cannabis"),
+    (Choice("cocaine", "Cocaine or crack"), "cocaine or crack"),
+    (Choice("amphetamines", "Amphetamines or methamphetamine"), "amphetamines or meth"),
+    (Choice("opioids", "Heroin, or opioids not prescribed to you"), "heroin or opioids"),
+    (Choice("ketamine", "Ketamine"), "ketamine"),
+    (Choice("hallucinogens", "Psychedelics, such as LSD or mushrooms"), "psychedelics"),
+    (Choice("sedatives", "Sedatives or sleeping pills not prescribed to you"), "sedatives or sleeping pills"),
+    (Choice("other", "Something else"), "the other drug"),
+)
+# The scale of the WHO ASSIST's question 2, so "daily cannabis" reads differently from "once last year".
+OFTEN = (
+    Choice("daily", "Daily or almost daily"), Choice("weekly", "Weekly"), Choice("monthly", "Monthly"),
+    Choice("once_or_twice", "Once or twice"), Choice("not_3_months", "Not in the last 3 months"), PNTS,
+)
+
+
+def how_often(drug: Choice, named: str) -> Question:
+    return one(f"often_{drug.value}", f"In the last 3 months, how often have you used {named}?", *OFTEN,
+               show_when=when("drugs_which", includes=drug.value), short=f"{drug.label}: how often")
+
+
+BENZODIAZEPINES = (
+    Choice("alprazolam", "Alprazolam (Xanax)"), Choice("clobazam", "Clobazam (Onfi)"),
+    Choice("clonazepam", "Clonazepam (Klonopin)"), Choice("diazepam", "Diazepam (Valium)"),
+    Choice("lorazepam", "Lorazepam (Ativan)"), Choice("other", "Another one"),
+)
+
 STEPS = (
     # Two identifiers on every clinical document (name and date of birth) and a way to match the clinic's
     # record; the GOV.UK names and dates-of-birth patterns. Age is worked out from the date of birth (AGE).
@@ -146,12 +175,14 @@ STEPS = (
                short="Chest pain worse, or at rest"),
         yes_no("heart_failure", "Have you been told you have heart failure?",
                short="Heart failure"),
-        yes_no("heart_other", "Have you been told you have any other heart condition, such as a heart valve problem "
-                              "or a weak or enlarged heart muscle (cardiomyopathy)?",
+        yes_no("heart_other", "Have you been told you have any other heart problem? For example, a heart valve "
+                              "problem, or a weak or large heart (cardiomyopathy).",
                short="Other heart condition"),
-        yes_no("irregular_heartbeat", "Have you been told you have an irregular heartbeat (arrhythmia), such as atrial fibrillation?",
+        yes_no("irregular_heartbeat", "Have you been told your heart beats in an uneven way (arrhythmia), such as atrial "
+                                      "fibrillation (AFib)?",
                short="Irregular heartbeat"),
-        yes_no("aneurysm_avm", "Have you been told you have an aneurysm (a swollen blood vessel) or an arteriovenous malformation (AVM)?",
+        yes_no("aneurysm_avm", "Have you been told you have an aneurysm (a swollen blood vessel) or an AVM (a tangle "
+                               "of blood vessels)?",
                hint="This can be in the brain, chest, belly or limbs.",
                short="Aneurysm or AVM"),
         yes_no("brain_bleed", "Have you ever had bleeding in or around the brain?",
@@ -216,20 +247,16 @@ STEPS = (
             Choice("daily", "Daily or almost daily"), PNTS,
             show_when=when("alcohol_frequency", one_of=["monthly_or_less", "2_to_4_a_month", "2_to_3_a_week", "4_or_more_a_week"]),
             short="6 or more drinks at once"),
-        yes_no("drugs_past_year", "In the last 12 months, have you used any drugs that were not prescribed to you, or taken a prescribed medicine in a way it was not prescribed?",
+        yes_no("drugs_past_year", "In the last 12 months, have you used drugs not prescribed to you, or used a medicine "
+                                  "in a way not prescribed?",
                unsure=False, private=True,
                short="Drugs, last 12 months",
                hint="We ask because some drugs change how ketamine affects you. Your answer stays with your "
                     "care team."),
-        many("drugs_which", "Which ones?",
-             Choice("cannabis", "Cannabis"), Choice("cocaine", "Cocaine or crack"),
-             Choice("amphetamines", "Amphetamines or methamphetamine"),
-             Choice("opioids", "Heroin, or opioids not prescribed to you"),
-             Choice("ketamine", "Ketamine"), Choice("hallucinogens", "Psychedelics, such as LSD or mushrooms"),
-             Choice("sedatives", "Sedatives or sleeping pills not prescribed to you"),
-             Choice("other", "Something else"), PNTS_ONLY,
+        many("drugs_which", "Which ones?", *(choice for choice, _ in DRUGS), PNTS_ONLY,
              show_when=when("drugs_past_year", equals="yes"),
              short="Which drugs"),
+        *(how_often(choice, named) for choice, named in DRUGS),
         yes_no("substance_history", "Have you ever had a problem with alcohol or drugs, or had treatment for it?",
                private=True,
                short="Problem with alcohol or drugs",
@@ -239,7 +266,7 @@ STEPS = (
             Choice("1_to_5_years", "1 to 5 years"), Choice("over_5_years", "More than 5 years"), PNTS,
             show_when=when("substance_history", equals="yes"),
             short="Time in recovery"),
-        many("ketamine_before", "Have you had ketamine or esketamine (Spravato) before?",
+        many("ketamine_before", "Have you had ketamine or esketamine (Spravato) before, for any reason?",
              Choice("treatment", "Yes, as a treatment for depression, anxiety or PTSD"),
              Choice("medical", "Yes, as an anesthetic or for pain"),
              Choice("not_prescribed", "Yes, not prescribed to me"),
@@ -259,7 +286,7 @@ STEPS = (
                short="Raised pressure in the skull"),
         yes_no("brain_tumour", "Have you ever had a brain tumor?",
                short="Brain tumor"),
-        text("brain_other", "Any other condition affecting your brain or nerves (optional)",
+        text("brain_other", "Any other problem with your brain or nerves (optional)",
              hint="For example, multiple sclerosis or dementia. Leave this empty if there is none.",
              short="Other brain or nerve condition"),
     )),
@@ -267,7 +294,8 @@ STEPS = (
          intro="If you are thinking about ending your life and might act on it, call 911 or your local emergency "
                "number now. In the US you can also call or text 988 (Suicide & Crisis Lifeline) at any time.",
          questions=(
-        yes_no("psychosis", "Have you ever had psychosis, or seen or heard things that other people could not (hallucinations)?",
+        yes_no("psychosis", "Have you ever lost touch with what is real (psychosis)? Or seen or heard things others "
+                             "could not (hallucinations)?",
                private=True,
                short="Psychosis or hallucinations",
                hint="Psychosis means losing touch with what is real, like hearing voices. We ask because "
@@ -275,7 +303,8 @@ STEPS = (
         yes_no("psychosis_recent", "Have you had these experiences in the last 12 months?", private=True,
                show_when=when("psychosis", equals="yes"),
                short="In the last 12 months"),
-        yes_no("bipolar_mania", "Have you ever been told you have bipolar disorder, or had a period of mania or hypomania?",
+        yes_no("bipolar_mania", "Have you ever been told you have bipolar disorder? Or have you had times of mania, "
+                                "when you felt very high or wired for days?",
                private=True,
                short="Bipolar disorder or mania"),
         yes_no("family_psychosis", "Has a parent, brother, sister or child of yours had psychosis or schizophrenia?",
@@ -303,7 +332,9 @@ STEPS = (
                short="CPAP or other treatment"),
     )),
     Step("bladder_kidneys", "Bladder and kidneys", (
-        yes_no("cystitis", "Have you been told you have interstitial cystitis, painful bladder syndrome or ulcerative cystitis?",
+        yes_no("cystitis", "Have you been told you have a long-lasting bladder problem that causes pain? Its names "
+                           "include interstitial cystitis and painful bladder syndrome.",
+               hint="Another name is ulcerative cystitis.",
                short="Bladder pain or cystitis"),
         yes_no("urine_trouble", "Do you have trouble or pain when you pee (urinate), or need to go much more often than usual?",
                short="Trouble peeing"),
@@ -331,8 +362,10 @@ STEPS = (
     )),
     Step("medicines", "Medicines", (
         many("medicines", "Do you take any of these medicines?",
-             Choice("benzodiazepines", "Benzodiazepines, such as diazepam, lorazepam or alprazolam (Xanax)"),
-             Choice("sedatives", "Other sleeping pills or sedatives, such as zolpidem"),
+             Choice("benzodiazepines", "Benzodiazepines, such as alprazolam (Xanax), clobazam, clonazepam (Klonopin), "
+                                       "diazepam (Valium) or lorazepam (Ativan)"),
+             Choice("sedatives", "Sleeping pills, such as zolpidem (Ambien), zaleplon or eszopiclone (Lunesta), or "
+                                 "other sedatives"),
              Choice("opioids", "Opioid painkillers, such as codeine, tramadol, oxycodone or morphine"),
              Choice("stimulants", "Stimulants, such as methylphenidate (Ritalin), amphetamines (Adderall) or modafinil"),
              Choice("maois", "MAOI antidepressants, such as phenelzine, tranylcypromine or selegiline"),
@@ -346,6 +379,20 @@ STEPS = (
              NONE_OF_THESE, DK_ONLY,
              hint="Include medicines you take only sometimes. Select all that apply.",
              short="Medicines you take"),
+        many("benzodiazepine_which", "Which benzodiazepine do you take?", *BENZODIAZEPINES,
+             show_when=when("medicines", includes="benzodiazepines"),
+             short="Which benzodiazepine"),
+        text("benzodiazepine_dose", "How much of it do you take in a day?",
+             hint="For example, clonazepam 0.5 mg twice a day. Your doctor needs the dose to plan your care.",
+             unknown=Choice(DONT_KNOW, "I don't know"),
+             show_when=when("medicines", includes="benzodiazepines"),
+             short="Benzodiazepine dose a day"),
+        one("naltrexone_dose", "What dose of naltrexone do you take?",
+            Choice("low", "A low dose, usually 1 to 5 mg (low-dose naltrexone)"),
+            Choice("standard", "The usual dose, most often 50 mg"), DK,
+            hint="A low dose and the usual dose act differently with ketamine.",
+            show_when=when("medicines", includes="naltrexone"),
+            short="Naltrexone dose"),
         text("medicines_other", "Which other medicines do you take?",
              hint="Names and doses, for example amlodipine 5 mg once a day. This helps your doctor check that "
                   "they are safe with ketamine.",

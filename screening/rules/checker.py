@@ -18,6 +18,7 @@ from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, evaluate
 from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
 from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
+from screening.readability import too_hard
 
 TOP_KEYS = ("version", "rules", "examples")
 EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise", "alerts")
@@ -159,7 +160,65 @@ class _Checker:
             if rule:
                 rules.append(rule)
         self.rule_id = None
+        self._check_unless(rules, data)
         return rules
+
+    def _unless(self, node: LocDict) -> tuple[str, ...] | object:
+        if "unless" not in node:
+            return ()
+        value = node["unless"]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.report(mark_of(node, "unless"), "'unless:' is a list of rule ids, like [heart-attack-12-months]: "
+                                                 "this rule is not shown when one of them is raised")
+            return _INVALID
+        return tuple(value)
+
+    def _check_unless(self, rules: list[Rule], data: LocDict) -> None:
+        """Every rule named under `unless:` exists and is not the rule itself, an urgent rule gives way only to
+        another urgent one, and no rules hide one another in a circle. A discuss rule may give way to a mention:
+        a general topic ("drugs in the last year") to a more precise one ("none in the last 3 months")."""
+        by_id = {rule.id: rule for rule in rules}
+        nodes = {n.get("id"): n for n in data.get("rules", []) if isinstance(n, LocDict)}
+        for rule in rules:
+            if not rule.unless:
+                continue
+            self.rule_id = rule.id
+            items = nodes[rule.id]["unless"]
+            for index, other in enumerate(rule.unless):
+                where = mark_of(items, index) if isinstance(items, LocList) else mark_of(nodes[rule.id], "unless")
+                if other == rule.id:
+                    self.report(where, "'unless:' names this rule itself: name the rules that stand in for it")
+                elif other not in by_id:
+                    known = sorted(by_id)
+                    self.report(where, f"'unless:' names {other!r}, which is not a rule{suggest(other, known)}")
+                elif rule.severity == "urgent" and by_id[other].severity != "urgent":
+                    self.report(where, f"'unless:' names {other!r}, a {by_id[other].severity} rule, but this rule is "
+                                       "urgent: an urgent topic tells the patient what to do now, so only another "
+                                       "urgent topic may stand in for it")
+            path = self._circle(rule.id, by_id)
+            # Reported once, at the first of the circle's rules in the file.
+            if path and rule.id == next(r.id for r in rules if r.id in path):
+                self.report(mark_of(nodes[rule.id], "unless"),
+                            f"rules hide one another in a circle ({' -> '.join(path)}), so none would be shown: "
+                            "remove one of these 'unless:' entries")
+        self.rule_id = None
+
+    @staticmethod
+    def _circle(start: str, by_id: dict[str, Rule]) -> list[str] | None:
+        """A chain of `unless:` from start back to start, if there is one."""
+        stack = [(start, [start])]
+        visited: set[str] = set()
+        while stack:
+            current, path = stack.pop()
+            for other in by_id[current].unless if current in by_id else ():
+                if other == start and len(path) > 1:
+                    return path + [start]
+                if other not in visited and other in by_id and other != current:
+                    visited.add(other)
+                    stack.append((other, path + [other]))
+        return None
 
     def _rule(self, node: LocDict) -> Rule | None:
         self._duplicates(node)
@@ -178,11 +237,12 @@ class _Checker:
             return None
         alert = self._flag(node, "alert", "whether raising this rule alerts the clinic at once (urgent rules do "
                                           "unless they say 'alert: false')")
+        unless = self._unless(node)
         condition = compile_condition(node["when"], self.catalogue, self.report)
-        if condition is None or not ok or alert is _INVALID:
+        if condition is None or not ok or alert is _INVALID or unless is _INVALID:
             return None
         return Rule(node["id"], severity, node["title"].strip(), node["patient"].strip(),
-                    node["clinician"].strip(), node["source"].strip(), condition, alert)
+                    node["clinician"].strip(), node["source"].strip(), condition, alert, unless)
 
     def _flag(self, node: LocDict, key: str, meaning: str) -> bool | None | object:
         """`key: true` or `key: false`, None when absent, _INVALID (reported) otherwise. yes/no stay words in this
@@ -208,6 +268,10 @@ class _Checker:
             self.report(mark_of(node, key),
                         f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
                         "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
+        hard = too_hard(PLACEHOLDER.sub("it", value)) if key == "patient" else None
+        if hard:
+            ok = False
+            self.report(mark_of(node, key), f"'{key}' {hard}")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
             if key in ("title", "source"):

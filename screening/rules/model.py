@@ -10,7 +10,7 @@ SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
 # Written in every language the file declares (`languages: [en, es]`); clinician and source stay in English.
 PATIENT_KEYS = ("title", "patient")
-RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "alert")
+RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "unless", "alert")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Rule:
     when: Condition
     # Whether raising this rule alerts the clinic at once; None: as its severity says (urgent alerts).
     alert: bool | None = None
+    # Rules that, when their own `when:` holds, stand in for this one: one clinical event gives one topic. The
+    # first of them that is shown names this rule's answers too.
+    unless: tuple[str, ...] = ()
     # The title and patient text in each other language the file declares: {"es": {"title": ..., "patient": ...}}.
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
 

@@ -269,3 +269,17 @@ def test_the_shipped_examples_say_which_answers_alert():
     ruleset, _ = check_file(ROOT / "rules.yaml")
     stated = [e for e in ruleset.examples if e.alerts is not None]
     assert any(e.alerts for e in stated) and any(not e.alerts for e in stated)
+
+
+def test_a_patient_text_above_grade_8_is_refused_at_its_line():
+    hard = ("Your reported systolic measurement indicates considerable cardiovascular vulnerability necessitating "
+            "comprehensive evaluation.")
+    problem = at(VALID.replace("patient: Please get your blood pressure checked today.", f"patient: {hard}"), 6)
+    assert problem.rule_id == "bp-very-high" and "'patient' reads at US grade" in problem.message
+
+
+def test_clinician_text_is_not_held_to_the_patient_reading_level():
+    text = VALID.replace("clinician: Reported {bp_systolic}/{bp_diastolic} mmHg.",
+                         "clinician: Reported {bp_systolic}/{bp_diastolic} mmHg; considerable cardiovascular "
+                         "vulnerability necessitating comprehensive evaluation.")
+    assert check_text(text)[1] == []
