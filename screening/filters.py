@@ -14,7 +14,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from screening.clock import aware, utcnow
-from screening.language import ENGLISH
+from screening.language import ENGLISH, ENGLISH_NAMES
 from screening.language.choose import current, current_words
 
 FILTERS: dict[str, Callable] = {}
@@ -116,6 +116,12 @@ def _crisis_links(text: str) -> Markup:
     if current() == "es":
         return Markup(_CRISIS_NUMBERS_ES.sub(_crisis_link_es, str(escape(text))))
     return Markup(_CRISIS_NUMBERS.sub(_crisis_link, str(escape(text))))
+
+
+@_filter("language_name")
+def _language_name(code: str | None) -> str:
+    """A language as staff read it: 'Spanish'. A submission from before languages were kept was in English."""
+    return ENGLISH_NAMES.get(code or ENGLISH, code or "")
 
 
 def init_app(app: Flask) -> None:
