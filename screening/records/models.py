@@ -102,9 +102,9 @@ class Submission(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The language the patient used; staff read everything in English ("Patient's language: Spanish").
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
-    # The topics as the patient's summary shows them, in the patient's language; None when that is English, for
-    # which `topics` (the clinic's copy) is the patient's too.
-    patient_topics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The topics as the patient's summary shows them in each language but English, {"es": [...]}: `topics`, the
+    # clinic's copy, is the English one. None before languages were kept.
+    patient_topics: Mapped[dict[str, list[dict[str, Any]]] | None] = mapped_column(JSON)
 
 
 class NameKey(Base):

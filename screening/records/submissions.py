@@ -14,6 +14,7 @@ from screening.catalogue.types import DATE
 from screening.records import codes, outbox
 from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
 from screening.records.names import keys_of
+from screening.language import ENGLISH, LANGUAGES
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 
@@ -46,10 +47,12 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     answers = questionnaire.prune(draft.answers)
     now = utcnow()
     summary = evaluate(ruleset, answers, questionnaire, as_of=age_day(now))
-    # The clinic's copy is in English; the patient's summary is kept as they read it, in their language.
-    language = language or draft.language or "en"
-    patient_topics = None if language == "en" else [
-        t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=age_day(now), language=language).topics]
+    # The clinic's copy is in English; the patient's summary is kept in every other language too, as they read it
+    # (and as they would, should they switch language on the summary page).
+    language = language or draft.language or ENGLISH
+    patient_topics = {code: [t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=age_day(now),
+                                                           language=code).topics]
+                      for code in LANGUAGES if code != ENGLISH}
     keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(
@@ -120,9 +123,9 @@ def resume_lapsed(submission: Submission) -> bool:
     return submission.resume_until is None or aware(submission.resume_until) <= utcnow()
 
 
-def summary_of(submission: Submission, for_patient: bool = False) -> Summary:
-    """The stored summary: the clinic's, in English, or `for_patient`, as the patient read it."""
-    stored = submission.patient_topics if for_patient and submission.patient_topics is not None else submission.topics
+def summary_of(submission: Submission, language: str = ENGLISH) -> Summary:
+    """The stored summary: the clinic's, in English, or as a patient reads it in `language`."""
+    stored = (submission.patient_topics or {}).get(language, submission.topics)
     topics = tuple(
         Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in stored
     )

@@ -263,7 +263,7 @@ def summary() -> Response | tuple[str, int]:
     submission = _sent()
     if submission is None:
         return _lost_session()
-    result = submissions.summary_of(submission, for_patient=True)
+    result = submissions.summary_of(submission, current())
     return _page("summary.html", None, submission=submission, summary=result)
 
 

@@ -126,7 +126,7 @@ def test_a_spanish_submission_keeps_the_language_and_an_english_copy_for_the_cli
     assert "Temas para hablar con su médico" in summary and "Porque nos dijo:" in summary
     with app.app_context():
         sent = database.session().scalars(select(Submission)).one()
-        reference, language, topics, patient_topics = sent.reference, sent.language, sent.topics, sent.patient_topics
+        reference, language, topics, patient_topics = sent.reference, sent.language, sent.topics, sent.patient_topics["es"]
         typed = sent.answers["brain_other"]
     assert language == "es" and typed == "Migrañas desde niña, “fuertes”"
     assert [t["id"] for t in topics] == [t["id"] for t in patient_topics] and topics
@@ -146,6 +146,6 @@ def test_an_english_submission_says_english(app, client, staff):
     with app.app_context():
         sent = database.session().scalars(select(Submission)).one()
         reference, patient_topics = sent.reference, sent.patient_topics
-    assert patient_topics is None
+    assert list(patient_topics) == ["es"]
     sheet = staff(("clinician",)).get(f"/staff/submissions/{reference}").get_data(as_text=True)
     assert "<dt>Patient's language</dt><dd>English</dd>" in sheet

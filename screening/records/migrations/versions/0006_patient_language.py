@@ -1,6 +1,6 @@
 """The patient's language: draft.language and submission.language ('en' for every row from before, when the
-questionnaire was English only), and submission.patient_topics, the summary as the patient read it when that was
-not English (empty before).
+questionnaire was English only), and submission.patient_topics, the summary in each language but English, as a
+patient reads it (empty before).
 
 Revision ID: 0006
 Revises: 0005
