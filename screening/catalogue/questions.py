@@ -59,10 +59,10 @@ def number(id: str, label: str, low: int, high: int, unit: str, *, short: str, h
 
 
 def text(id: str, label: str, *, short: str, hint: str | None = None, unknown: Choice | None = None,
-         show_when: dict | None = None) -> Question:
+         show_when: dict | None = None, max_length: int = 500) -> Question:
     # A text with another answer to check must be answered one way or the other; a plain text is optional.
     return Question(id, label, TEXT, short=short, hint=hint, unknown=unknown, show_when=show_when,
-                    required=unknown is not None)
+                    required=unknown is not None, max_length=max_length)
 
 
 def identity(id: str, label: str, format: str, *, short: str, autocomplete: str, hint: str | None = None,
@@ -384,7 +384,7 @@ STEPS = (
              short="Which benzodiazepine"),
         text("benzodiazepine_dose", "How much of it do you take in a day?",
              hint="For example, clonazepam 0.5 mg twice a day. Your doctor needs the dose to plan your care.",
-             unknown=Choice(DONT_KNOW, "I don't know"),
+             unknown=Choice(DONT_KNOW, "I don't know"), max_length=200,
              show_when=when("medicines", includes="benzodiazepines"),
              short="Benzodiazepine dose a day"),
         one("naltrexone_dose", "What dose of naltrexone do you take?",

@@ -288,6 +288,7 @@ DISTINCTIVE = {
     "bp_systolic": 187, "bp_diastolic": 117, "symptoms_now": ["chest_pain"],
     "brain_other": "Xanthogranulomatous neuritis",
     "medicines": ["benzodiazepines", "other"], "medicines_other": "Phenelzinol 45 mg nightly",
+    "benzodiazepine_which": ["lorazepam"], "benzodiazepine_dose": "Lorazepam-zebra 2 mg",
     "reactions": ["ketamine"], "reaction_details": "Vivid dissociative episode in Tallahassee",
 }
 

@@ -49,11 +49,12 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "In the last 12 months, have you had a heart stent or heart bypass surgery?", "No"),
         ("pick", "Do you get chest pain when you are active or stressed (angina)?", "No"),
         ("pick", "Have you been told you have heart failure?", "No"),
-        ("pick", "Have you been told you have any other heart condition, such as a heart valve problem or a weak "
-                 "or enlarged heart muscle (cardiomyopathy)?", "No"),
-        ("pick", "Have you been told you have an irregular heartbeat (arrhythmia), such as atrial fibrillation?", "No"),
-        ("pick", "Have you been told you have an aneurysm (a swollen blood vessel) or an arteriovenous "
-                 "malformation (AVM)?", "No"),
+        ("pick", "Have you been told you have any other heart problem? For example, a heart valve problem, or "
+                 "a weak or large heart (cardiomyopathy).", "No"),
+        ("pick", "Have you been told your heart beats in an uneven way (arrhythmia), such as atrial "
+                 "fibrillation (AFib)?", "No"),
+        ("pick", "Have you been told you have an aneurysm (a swollen blood vessel) or an AVM (a tangle of "
+                 "blood vessels)?", "No"),
         ("pick", "Have you ever had bleeding in or around the brain?", "No"),
         ("pick", "Have you ever had a stroke or a mini-stroke (TIA)?", "No"),
     ]),
@@ -65,10 +66,10 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
     ]),
     ("substances", "Alcohol and drugs", [
         ("pick", "How often do you have a drink containing alcohol?", "Never"),
-        ("pick", "In the last 12 months, have you used any drugs that were not prescribed to you, or taken a "
-                 "prescribed medicine in a way it was not prescribed?", "No"),
+        ("pick", "In the last 12 months, have you used drugs not prescribed to you, or used a medicine in a "
+                 "way not prescribed?", "No"),
         ("pick", "Have you ever had a problem with alcohol or drugs, or had treatment for it?", "No"),
-        ("pick", "Have you had ketamine or esketamine (Spravato) before?", ["No, never"]),
+        ("pick", "Have you had ketamine or esketamine (Spravato) before, for any reason?", ["No, never"]),
     ]),
     ("brain", "Brain and nerves", [
         ("pick", "Have you ever had a seizure, or been told you have epilepsy?", "No"),
@@ -77,9 +78,10 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "Have you ever had a brain tumor?", "No"),
     ]),
     ("mental-health", "Mental health", [
-        ("pick", "Have you ever had psychosis, or seen or heard things that other people could not "
-                 "(hallucinations)?", "No"),
-        ("pick", "Have you ever been told you have bipolar disorder, or had a period of mania or hypomania?", "No"),
+        ("pick", "Have you ever lost touch with what is real (psychosis)? Or seen or heard things others could "
+                 "not (hallucinations)?", "No"),
+        ("pick", "Have you ever been told you have bipolar disorder? Or have you had times of mania, when you "
+                 "felt very high or wired for days?", "No"),
         ("pick", "Has a parent, brother, sister or child of yours had psychosis or schizophrenia?", "No"),
         ("pick", "In the past month, have you had thoughts of ending your life or harming yourself?", "No"),
     ]),
@@ -89,8 +91,8 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
         ("pick", "Have you been told you have sleep apnea (your breathing stops while you sleep)?", "No"),
     ]),
     ("bladder-kidneys", "Bladder and kidneys", [
-        ("pick", "Have you been told you have interstitial cystitis, painful bladder syndrome or ulcerative "
-                 "cystitis?", "No"),
+        ("pick", "Have you been told you have a long-lasting bladder problem that causes pain? Its names include "
+                 "interstitial cystitis and painful bladder syndrome.", "No"),
         ("pick", "Do you have trouble or pain when you pee (urinate), or need to go much more often than usual?", "No"),
         ("pick", "Have you been told you have kidney disease?", "No"),
     ]),

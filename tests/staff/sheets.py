@@ -37,6 +37,10 @@ MEDICINES_OTHER = _text(
     "inhaler two puffs when needed, beclomethasone inhaler twice a day, melatonin 3 mg, vitamin D 1000 units, "
     "ibuprofen 400 mg for back pain a few times a week, and a combined contraceptive pill. I also take fish "
     "oil, magnesium and a herbal sleep remedy from the health food store, and sometimes antihistamines.")
+BENZODIAZEPINE_DOSE = _text(
+    "Clonazepam 1 mg in the morning and 2 mg at night, lorazepam 1 mg when I have a panic attack, usually two or "
+    "three times a week, and diazepam 5 mg before flights or the dentist. My psychiatrist is lowering the "
+    "clonazepam slowly.", 200)
 REACTION_DETAILS = _text(
     "After surgery on my knee in 2018 I woke up confused and frightened, saw things that were not there "
     "and was sick for most of the night. The anesthesiologist said it might have been the ketamine they used for "
@@ -73,14 +77,18 @@ LONGEST: dict[str, Any] = {
     **LONGEST_IDENTITY, "date_of_birth": LONGEST_BIRTH_DATE,
     "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
     "treatment_for": ["depression", "anxiety", "ptsd", "other"], "ride_home": "dont_know",
-    "heart_attack": "yes", "heart_attack_when": "within_6_weeks", "heart_procedure": "yes", "angina": "yes",
+    "heart_attack": "yes", "heart_attack_when": "dont_know", "heart_procedure": "yes", "angina": "yes",
     "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",
     "aneurysm_avm": "dont_know", "brain_bleed": "yes", "stroke_tia": "yes", "stroke_tia_when": "dont_know",
     "bp_diagnosed": "yes", "bp_medicines": "yes_not_regularly", "bp_systolic": 180, "bp_diastolic": "dont_know",
     "bp_when": "over_year", "symptoms_now": ["chest_pain", "short_of_breath", "severe_headache", "vision_change",
                                             "seizure", "stroke_weakness", "stroke_speech"],
     "alcohol_frequency": "2_to_3_a_week", "alcohol_typical": "1_to_2", "alcohol_six_or_more": "never",
-    "drugs_past_year": "yes", "drugs_which": ["prefer_not_to_say"], "substance_history": "yes",
+    "drugs_past_year": "yes",
+    "drugs_which": ["cannabis", "cocaine", "amphetamines", "opioids", "ketamine", "hallucinogens", "sedatives", "other"],
+    "often_cannabis": "daily", "often_cocaine": "weekly", "often_amphetamines": "monthly", "often_opioids": "once_or_twice",
+    "often_ketamine": "not_3_months", "often_hallucinogens": "not_3_months", "often_sedatives": "prefer_not_to_say",
+    "often_other": "daily", "substance_history": "yes",
     "recovery_length": "not_in_recovery", "ketamine_before": ["treatment", "medical", "not_prescribed"],
     "seizures": "yes", "seizure_last": "dont_know", "head_injury": "yes", "raised_icp": "yes", "brain_tumour": "yes",
     "brain_other": BRAIN_OTHER,
@@ -93,6 +101,8 @@ LONGEST: dict[str, Any] = {
     "medicines": ["benzodiazepines", "sedatives", "opioids", "stimulants", "maois", "lamotrigine", "naltrexone",
                   "theophylline", "thyroid_hormone", "cyp3a4", "other"],
     "medicines_other": MEDICINES_OTHER,
+    "benzodiazepine_which": ["alprazolam", "clobazam", "clonazepam", "diazepam", "lorazepam", "other"],
+    "benzodiazepine_dose": BENZODIAZEPINE_DOSE, "naltrexone_dose": "dont_know",
     "reactions": ["ketamine", "esketamine", "anaesthetic"], "reaction_details": REACTION_DETAILS,
 }
 
