@@ -103,7 +103,12 @@ class Pages:
             self.problems.append(f"== axe, {name} ({page.url}) ==\n{results.generate_report()}")
         if self.shots:
             Path(self.shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{self.shots}/{self.run}-{len(self.checked):02d}-{name}.png", full_page=True)
+            # In tiles a phone screen and a half high, each readable at full size.
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            for tile, top in enumerate(range(0, height, 1200)):
+                page.screenshot(path=f"{self.shots}/{self.run}-{len(self.checked):02d}-{name}-{tile}.png",
+                                full_page=True, clip={"x": 0, "y": top, "width": PHONE["width"],
+                                                      "height": min(1200, height - top)})
         spanish = visible_lines(page)
         url = page.url
         follow(page, "English")
