@@ -28,7 +28,13 @@ def selected() -> str:
     chosen = supported(session.get(SESSION_KEY))
     if chosen:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=ENGLISH)
+    # The browser's languages in its order of preference, each by its primary tag: es-419 and es-MX are Spanish,
+    # and en-US before es is English (werkzeug's best_match prefers an exact "es" to a first choice of "en-US").
+    for value, quality in request.accept_languages:
+        code = supported(value)
+        if quality > 0 and code:
+            return code
+    return ENGLISH
 
 
 def current() -> str:

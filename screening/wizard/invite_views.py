@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 from screening.language import N_
 from screening.language.choose import _, current
 from screening.questionnaire import QUESTIONNAIRE
-from screening.records import database, invitations, limits
+from screening.records import database, drafts, invitations, limits
 from screening.records.models import Invitation
 from screening.staff.audit import append
 from screening.wizard.fields import form_for
@@ -134,6 +134,8 @@ def confirm() -> Response | tuple[str, int]:
     limits.give_back(db, by_link)
     limits.give_back(db, by_address)
     draft, code = invitations.begin(db, invitation, _days())
+    if draft.language != current():
+        drafts.set_language(db, draft, current())
     _switch_patient(draft=draft.id, **({"resume_code": code} if code else {}))
     session.pop(SESSION_KEY, None)
     return redirect(_where_to_resume(draft), 303)

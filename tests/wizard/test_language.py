@@ -21,6 +21,12 @@ def test_the_start_page_follows_accept_language(client):
     assert html_lang(page) == "es" and "Antes de su tratamiento con ketamina" in page.get_data(as_text=True)
 
 
+def test_the_browser_s_first_choice_wins_by_its_primary_language(client):
+    for header, expected in (("es-419,en;q=0.5", "es"), ("en-US,es;q=0.9", "en"), ("fr-CA,es;q=0.4", "es"),
+                             ("es-MX", "es"), ("ES", "es"), ("es;q=0,en", "en"), ("*", "en")):
+        assert html_lang(client.get("/", headers={"Accept-Language": header})) == expected, header
+
+
 def test_without_a_choice_or_a_header_the_page_is_english(client):
     page = client.get("/")
     assert html_lang(page) == "en" and "Before your ketamine treatment" in page.get_data(as_text=True)
@@ -149,3 +155,25 @@ def test_an_english_submission_says_english(app, client, staff):
     assert list(patient_topics) == ["es"]
     sheet = staff(("clinician",)).get(f"/staff/submissions/{reference}").get_data(as_text=True)
     assert "<dt>Patient's language</dt><dd>English</dd>" in sheet
+
+
+def test_a_personal_link_opened_in_spanish_asks_and_answers_in_spanish(app, client):
+    from tests.wizard.test_invite_link import RIGHT, invite
+
+    token, _ = invite(app)
+    client.get("/language/es")
+    page = client.get(client.get(f"/invite?t={token}").location)
+    assert "Confirme su fecha de nacimiento" in page.get_data(as_text=True)
+    wrong = client.post("/invite", data={**RIGHT, "date_of_birth-year": "1991"}).get_data(as_text=True)
+    assert "La fecha de nacimiento no es la misma que nos dio la clínica" in wrong
+    opened = client.post("/invite", data=RIGHT)
+    assert opened.status_code == 303
+    with app.app_context():
+        assert database.session().scalars(select(Draft.language)).one() == "es"
+
+
+def test_a_link_that_no_longer_works_says_so_in_spanish(app, client):
+    client.get("/language/es")
+    page = client.get("/invite?t=not-a-real-token")
+    assert page.status_code == 404 and "No encontramos este enlace" in page.get_data(as_text=True)
+    assert "su clínica" in page.get_data(as_text=True)
