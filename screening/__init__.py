@@ -7,7 +7,7 @@ import sys
 import click
 from flask import Flask
 
-from screening import commands, errors, filters, headers, request_log, settings
+from screening import assets, commands, errors, filters, headers, request_log, settings
 from screening.language import choose as language
 from screening.records import database, migrate
 from screening.extensions import csrf
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     settings.trust_proxies(app)
     register_blueprints(app)
     headers.init_app(app)
+    assets.init_app(app)
     request_log.init_app()
     filters.init_app(app)
     language.init_app(app)

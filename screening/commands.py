@@ -42,6 +42,9 @@ def question_json(question: Question) -> dict[str, Any]:
         "unit": question.unit,
         "show_when": question.show_when,
         **({"derived_from": list(question.worked_out_from)} if question.worked_out_from else {}),
+        # A height or weight is typed in US units or metric and kept in `unit`; it and the BMI keep one decimal.
+        **({"measure": question.measure} if question.measure else {}),
+        **({"decimals": 1} if question.decimal else {}),
         **({"identity": True} if question.identity else {}),
     }
 
@@ -135,7 +138,9 @@ def replay_rules(new_rules: str | None, since, verify: bool) -> None:
             click.echo(f"{len(problems)} problem(s) found in {new_rules}: nothing was replayed", err=True)
             sys.exit(1)
     report = rules_replay.replay(database.session(), ruleset, since=since.date() if since else None, verify=verify)
-    click.echo("\n".join(rules_replay.lines(report, new_rules)))
+    for line in rules_replay.iter_lines(report, new_rules):
+        click.echo(line)
+    report.changed.close()
     record("rules_replay", detail=rules_replay.audit_detail(report))
     if verify and not report.reproducible:
         sys.exit(1)

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from screening.catalogue import CATALOGUE, version_of
 from screening.catalogue.formats import parse_iso, text_problem, us_date, years_between
+from screening.catalogue.measures import MEASURES, bmi
 from screening.catalogue.types import DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
 from screening.clock import age_day
 from screening.catalogue.translated import translated
@@ -67,7 +68,7 @@ class Questionnaire:
 
     def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.show_when.get(question.id)
-        return condition is None or condition.evaluate(answers).ok
+        return condition is None or condition.matcher(answers) is not None
 
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Keep only answers to questions that are asked, given the answers kept before them.
@@ -106,6 +107,11 @@ class Questionnaire:
                 if age is not None:
                     result[score.id] = age
                 continue
+            if score.bmi_from:
+                worked_out = _bmi(result, answers, score)
+                if worked_out is not None:
+                    result[score.id] = worked_out
+                continue
             total: int | None = 0
             for question_id, points in score.points:
                 question = self.catalogue[question_id]
@@ -142,10 +148,25 @@ def _age(answers: Mapping[str, Any], score: Question, as_of: date) -> int | None
     return given if answer_problem(score, given) is None else None
 
 
+def _bmi(kept: Mapping[str, Any], answers: Mapping[str, Any], score: Question) -> float | None:
+    """From the height and weight kept; without them, a BMI given as such (a rules example's "bmi: 30")."""
+    height, weight = (kept.get(q) for q in score.bmi_from)
+    if _is_number(height) and _is_number(weight) and height > 0:
+        return bmi(height, weight)
+    given = answers.get(score.id)
+    return given if answer_problem(score, given) is None else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def display_value(question: Question, value: Any, words: Words = ENGLISH_WORDS) -> str:
     """`question` is in the language of `words` (Questionnaire.in_language), which writes the rest."""
     if isinstance(value, str) and value in SPECIAL_LABELS and question.choice_label(value) is None:
         return words.gettext(SPECIAL_LABELS[value])
+    if question.measure and _is_number(value):
+        return MEASURES[question.measure].shown(value)
     if question.type == MULTI and isinstance(value, list):
         return "; ".join(question.choice_label(v) or str(v) for v in value)
     if question.type == NUMBER and question.unit and not isinstance(value, str):
@@ -166,6 +187,11 @@ def answer_problem(question: Question, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int) or not question.min <= value <= question.max:
             return f"{question.id!r} takes a whole number of years from {question.min} to {question.max}, " \
                    f"or give {question.age_from!r} instead"
+        return None
+    if question.bmi_from:
+        if not _is_number(value) or not question.min <= value <= question.max:
+            return f"{question.id!r} takes a number from {question.min} to {question.max}, " \
+                   f"or give {' and '.join(repr(q) for q in question.bmi_from)} instead"
         return None
     if question.points:
         parts = ", ".join(repr(q) for q, _ in question.points)

@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from screening import create_app
 from screening.records import database
 from screening.questionnaire import QUESTIONNAIRE
+from screening.catalogue.measures import MEASURES
 from screening.catalogue.types import DATE, MULTI, NUMBER
 from screening.clock import utcnow
 from screening.records.models import AuditEvent, StaffUser
@@ -37,7 +38,7 @@ def born_years_ago(years: int, days: int = 30) -> str:
 # A patient with nothing to report: every question answered, every follow-up hidden.
 HEALTHY = {
     "first_name": "Sam", "last_name": "Rivera", "date_of_birth": born_years_ago(40),
-    "sex_at_birth": "male", "treatment_for": ["depression"], "ride_home": "yes",
+    "sex_at_birth": "male", "height": 170.2, "weight": 72.6, "treatment_for": ["depression"], "ride_home": "yes",
     "heart_attack": "no", "heart_procedure": "no", "angina": "no", "heart_failure": "no", "heart_other": "no",
     "irregular_heartbeat": "no", "aneurysm_avm": "no", "brain_bleed": "no", "stroke_tia": "no",
     "bp_diagnosed": "no", "bp_systolic": 118, "bp_diastolic": 76, "bp_when": "within_month", "symptoms_now": ["none"],
@@ -115,6 +116,8 @@ def form_data(step_slug: str, answers: dict[str, Any]) -> dict[str, Any]:
             data[f"{question.unknown_with or question.id}-unknown"] = value
         elif question.type == MULTI:
             data[question.id] = list(value)
+        elif question.measure:
+            data[question.id] = MEASURES[question.measure].typed_form(value)
         elif question.type == DATE:
             born = date.fromisoformat(value)
             data.update({f"{question.id}-month": str(born.month), f"{question.id}-day": str(born.day),

@@ -29,6 +29,18 @@ def test_questions_export_gives_number_ranges(runner):
     assert (systolic["type"], systolic["min"], systolic["max"], systolic["unit"]) == ("number", 60, 300, "mmHg")
 
 
+def test_questions_export_gives_height_and_weight_as_measures_kept_in_metric(runner):
+    exported = {q["id"]: q for q in json.loads(runner.invoke(args=["questions", "export"]).output)["questions"]}
+    assert [(exported[i]["measure"], exported[i]["unit"], exported[i]["decimals"], exported[i]["min"], exported[i]["max"])
+            for i in ("height", "weight")] == [("height", "cm", 1, 91.4, 243.8), ("weight", "kg", 1, 22.7, 362.9)]
+
+
+def test_questions_export_gives_the_bmi_as_worked_out_from_height_and_weight(runner):
+    bmi = next(q for q in json.loads(runner.invoke(args=["questions", "export"]).output)["questions"]
+               if q["id"] == "bmi")
+    assert (bmi["derived_from"], bmi["unit"], bmi["decimals"]) == (["height", "weight"], "kg/m²", 1)
+
+
 def test_rules_check_passes_the_shipped_file(runner):
     result = runner.invoke(args=["rules", "check"])
     assert result.exit_code == 0 and "OK" in result.output

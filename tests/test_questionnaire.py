@@ -98,3 +98,36 @@ def test_an_age_given_as_such_stands_when_there_is_no_date_of_birth():
     from screening.questionnaire import QUESTIONNAIRE as Q
 
     assert Q.with_scores({"age": 16})["age"] == 16 and "age" not in Q.with_scores({"age": 7})
+
+
+def test_bmi_is_worked_out_from_height_and_weight():
+    assert Q.with_scores({"height": 170.2, "weight": 72.6})["bmi"] == 25.1
+
+
+@pytest.mark.parametrize("answers", [{"height": "dont_know", "weight": 72.6}, {"height": 170.2, "weight": "dont_know"},
+                                     {"weight": 72.6}])
+def test_bmi_is_missing_without_both_height_and_weight(answers):
+    assert "bmi" not in Q.with_scores(answers)
+
+
+def test_a_bmi_given_as_such_stands_when_there_is_no_height_and_weight():
+    assert Q.with_scores({"bmi": 30.0})["bmi"] == 30.0
+
+
+def test_a_bmi_worked_out_wins_over_one_given():
+    assert Q.with_scores({"bmi": 40, "height": 170.2, "weight": 72.6})["bmi"] == 25.1
+
+
+def test_display_of_height_and_weight_is_in_both_systems():
+    answers = {"height": 170.2, "weight": 72.6}
+    assert (Q.display(CATALOGUE["height"], answers), Q.display(CATALOGUE["weight"], answers)) == (
+        "5 ft 7 in (170.2 cm)", "160 lb (72.6 kg)")
+
+
+def test_display_of_a_bmi_has_its_unit():
+    assert Q.display(CATALOGUE["bmi"], Q.with_scores({"height": 170.2, "weight": 72.6})) == "25.1 kg/m²"
+
+
+@pytest.mark.parametrize("value", ["30", True, 2, 500])
+def test_a_bmi_given_must_be_a_number_the_boxes_can_make(value):
+    assert "or give 'height' and 'weight' instead" in answer_problem(CATALOGUE["bmi"], value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from screening.catalogue.formats import FORMATS, OLDEST_AGE, YOUNGEST_AGE
+from screening.catalogue.measures import BMI_HIGH, BMI_LOW, MEASURES
 from screening.catalogue.types import (
     CHOICE,
     DATE,
@@ -56,6 +57,13 @@ def number(id: str, label: str, low: int, high: int, unit: str, *, short: str, h
            unknown: Choice | None = None, unknown_with: str | None = None, show_when: dict | None = None) -> Question:
     return Question(id, label, NUMBER, short=short, hint=hint, min=low, max=high, unit=unit, unknown=unknown,
                     unknown_with=unknown_with, show_when=show_when)
+
+
+def measured(id: str, label: str, measure: str, *, short: str, hint: str, unknown: Choice) -> Question:
+    """A height or weight, typed with its unit in US units or metric, kept in metric (measures.MEASURES)."""
+    kind = MEASURES[measure]
+    return Question(id, label, NUMBER, short=short, hint=hint, min=kind.low, max=kind.high, unit=kind.unit,
+                    unknown=unknown, measure=measure)
 
 
 def text(id: str, label: str, *, short: str, hint: str | None = None, unknown: Choice | None = None,
@@ -148,6 +156,13 @@ STEPS = (
                show_when=when("sex_at_birth", one_of=["female", "intersex", PREFER_NOT]),
                short="Breastfeeding",
                hint="We ask because ketamine can pass into breast milk."),
+        measured("height", "How tall are you?", "height", short="Height",
+                 hint="In feet and inches, like 5 ft 7 in, or in centimeters, like 170 cm.",
+                 unknown=Choice(DONT_KNOW, "I don't know my height")),
+        # A number on its own is pounds, and the hint says so: most US patients know their weight that way.
+        measured("weight", "How much do you weigh?", "weight", short="Weight",
+                 hint="In pounds, like 160, or in kilograms, like 73 kg. Your dose is based on your weight.",
+                 unknown=Choice(DONT_KNOW, "I don't know my weight")),
         many("treatment_for", "What would you like treatment for?",
              Choice("depression", "Depression"), Choice("anxiety", "Anxiety"),
              Choice("ptsd", "Post-traumatic stress disorder (PTSD)"), Choice("other", "Something else"),
@@ -429,4 +444,8 @@ AUDIT_C = Question(
 AGE = Question("age", "Age, worked out from the date of birth", NUMBER, min=YOUNGEST_AGE, max=OLDEST_AGE,
                unit="years", age_from="date_of_birth", short="Age")
 
-SCORES = (AGE, AUDIT_C)
+# Body mass index, kg/m² with one decimal; rules.yaml examples may give it as such, as they may an age.
+BMI = Question("bmi", "Body mass index (BMI), worked out from height and weight", NUMBER, min=BMI_LOW,
+               max=BMI_HIGH, unit="kg/m²", bmi_from=("height", "weight"), short="BMI")
+
+SCORES = (AGE, AUDIT_C, BMI)

@@ -38,8 +38,9 @@ class Question:
     short: str | None = None
     hint: str | None = None
     choices: tuple[Choice, ...] = ()
-    min: int | None = None
-    max: int | None = None
+    # Whole numbers, except for a measure (below), kept to one decimal.
+    min: float | None = None
+    max: float | None = None
     unit: str | None = None
     # For a number or a text: the one other answer it accepts, ticked in a box beside it ("I don't know",
     # "I will bring a list to my appointment").
@@ -57,6 +58,11 @@ class Question:
     points: tuple[tuple[str, dict[str, int]], ...] = ()
     # For an age worked out from a date of birth, not asked: that question's id.
     age_from: str | None = None
+    # For a body mass index worked out, not asked: the ids of the height and the weight questions.
+    bmi_from: tuple[str, str] | None = None
+    # For a number typed with its unit, in US units or metric: a name in screening.catalogue.measures.MEASURES
+    # ("height", "weight"); the answer is kept in metric, one decimal.
+    measure: str | None = None
     # Who the patient is (name, date of birth, record number, contact): shown to clinicians only, kept in the
     # submission's identity columns too, exported as the FHIR subject, never in a log line.
     identity: bool = False
@@ -71,7 +77,13 @@ class Question:
     @property
     def worked_out_from(self) -> tuple[str, ...]:
         """The questions a value worked out from other answers is made from; empty for a question asked."""
-        return tuple(q for q, _ in self.points) + ((self.age_from,) if self.age_from else ())
+        return (tuple(q for q, _ in self.points) + ((self.age_from,) if self.age_from else ())
+                + (self.bmi_from or ()))
+
+    @property
+    def decimal(self) -> bool:
+        """A number kept with one decimal (a height, a weight, a BMI) rather than a whole number."""
+        return self.measure is not None or self.bmi_from is not None
 
     def choice(self, value: Any) -> Choice | None:
         return next((c for c in self.all_choices if c.value == value), None)

@@ -9,30 +9,51 @@ A condition is one of:
 Compiling checks a condition against the question catalogue and reports every problem
 through `report(mark, message)`; evaluating never raises. What each operator means is in
 screening.conditions.operators.
+
+Each condition also has a `matcher`: the same test built once into plain closures, which return the
+`because` tuple when true and None when false. The engine and the branching run matchers, since an answer
+set meets every rule on every page; `evaluate` stays as the plain reading of the language, and
+tests/conditions/test_matchers.py holds the two to the same answers on every rules example and on
+generated answer sets.
 """
 from __future__ import annotations
 
 import difflib
+import operator as operator_module
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from screening.catalogue.types import NUMBER, Catalogue, Question
+from screening.catalogue.types import DONT_KNOW, NUMBER, PREFER_NOT, Catalogue, Question
 from screening.conditions.operators import (
+    ABOVE,
     ANSWER_LIST,
+    AT_LEAST,
+    AT_MOST,
+    BELOW,
     EQUALS,
+    INCLUDES,
     INCLUDES_ANY,
+    IS,
+    IS_DONT_KNOW,
+    IS_PREFER_NOT,
     IS_STATES,
     ONE_OF,
     OPERATORS,
     STATE,
+    STATE_TESTS,
     is_number,
 )
 from screening.conditions.yamlload import Mark, mark_of
 
 Answers = Mapping[str, Any]
 Report = Callable[[Mark | None, str], None]
+# A compiled condition: the `because` tuple when true, None when false.
+Matcher = Callable[[Answers], "tuple[str, ...] | None"]
 
 GROUPS = ("all", "any", "not")
+# The `is:` states that ask for one special answer, as screening.conditions.operators.STATE_TESTS reads them.
+SPECIAL_STATES = {IS_DONT_KNOW: DONT_KNOW, IS_PREFER_NOT: PREFER_NOT}
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,9 @@ class Condition(Protocol):
     def questions(self) -> set[str]: ...
 
     def describe(self) -> str: ...
+
+    @property
+    def matcher(self) -> Matcher: ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,10 @@ class Comparison:
     def describe(self) -> str:
         value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
         return f"{self.question} {OPERATORS[self.operator].short} {value}"
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return _comparison_matcher(self.question, self.operator, self.value)
 
 
 @dataclass(frozen=True)
@@ -87,6 +115,34 @@ class All:
     def describe(self) -> str:
         return "all of: (" + "; ".join(p.describe() for p in self.parts) + ")"
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        parts = tuple(p.matcher for p in self.parts)
+        if len(parts) == 1:
+            return parts[0]
+        if all(isinstance(p, Comparison) for p in self.parts) and len({p.question for p in self.parts}) == len(parts):
+            # Each true comparison names only its own, distinct question: the reasons are known in advance.
+            reasons = tuple(p.question for p in self.parts)
+
+            def all_comparisons(answers: Answers) -> tuple[str, ...] | None:
+                for part in parts:
+                    if part(answers) is None:
+                        return None
+                return reasons
+
+            return all_comparisons
+
+        def all_of(answers: Answers) -> tuple[str, ...] | None:
+            because: list[str] = []
+            for part in parts:
+                found = part(answers)
+                if found is None:
+                    return None
+                because += found
+            return tuple(dict.fromkeys(because))
+
+        return all_of
+
 
 @dataclass(frozen=True)
 class Any_:
@@ -107,6 +163,22 @@ class Any_:
     def describe(self) -> str:
         return "any of: (" + "; ".join(p.describe() for p in self.parts) + ")"
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        parts = tuple(p.matcher for p in self.parts)
+        if len(parts) == 1:
+            return parts[0]
+
+        def any_of(answers: Answers) -> tuple[str, ...] | None:
+            because: list[str] = []
+            for part in parts:
+                found = part(answers)
+                if found is not None:
+                    because += found
+            return tuple(dict.fromkeys(because)) if because else None
+
+        return any_of
+
 
 @dataclass(frozen=True)
 class Not:
@@ -122,6 +194,66 @@ class Not:
 
     def describe(self) -> str:
         return f"not ({self.part.describe()})"
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        part = self.part.matcher
+        reasons = tuple(sorted(self.part.questions()))
+
+        def not_(answers: Answers) -> tuple[str, ...] | None:
+            return None if part(answers) is not None else reasons
+
+        return not_
+
+
+def _comparison_matcher(question: str, operator: str, value: Any) -> Matcher:
+    """One comparison as a closure over its question and value. The common operators are written out, with
+    the same meaning as their `test` in screening.conditions.operators; any other calls that test."""
+    because = (question,)
+    if operator == EQUALS:
+        return lambda answers: because if answers.get(question) == value else None
+    if operator == ONE_OF:
+        return lambda answers: because if answers.get(question) in value else None
+    if operator == INCLUDES:
+        def includes(answers: Answers) -> tuple[str, ...] | None:
+            answer = answers.get(question)
+            return because if isinstance(answer, list) and value in answer else None
+
+        return includes
+    if operator in (AT_LEAST, ABOVE, BELOW, AT_MOST):
+        compare = {AT_LEAST: operator_module.ge, ABOVE: operator_module.gt, BELOW: operator_module.lt,
+                   AT_MOST: operator_module.le}[operator]
+
+        def number(answers: Answers) -> tuple[str, ...] | None:
+            answer = answers.get(question)
+            return because if is_number(answer) and compare(answer, value) else None
+
+        return number
+    if operator == IS and value in SPECIAL_STATES:
+        special = SPECIAL_STATES[value]
+
+        def has_special(answers: Answers) -> tuple[str, ...] | None:
+            answer = answers.get(question)
+            return because if answer == special or (isinstance(answer, list) and special in answer) else None
+
+        return has_special
+    if operator == IS:
+        state = STATE_TESTS[value]
+        return lambda answers: because if state(answers.get(question)) else None
+    test = OPERATORS[operator].test
+    return lambda answers: because if test(answers.get(question), value) else None
+
+
+def shape(condition: Condition) -> Any:
+    """A hashable key equal for conditions that test the same thing, so a rule set evaluates each once."""
+    if isinstance(condition, Comparison):
+        value = tuple(condition.value) if isinstance(condition.value, list) else condition.value
+        return ("question", condition.question, condition.operator, value)
+    if isinstance(condition, (All, Any_)):
+        return (type(condition).__name__, tuple(shape(p) for p in condition.parts))
+    if isinstance(condition, Not):
+        return ("not", shape(condition.part))
+    return ("other", id(condition))
 
 
 def suggest(word: Any, options: Iterable[str]) -> str:

@@ -4,7 +4,9 @@ Columns, in order: the reference, then who the patient is (first_name, last_name
 YYYY-MM-DD, record_number, phone, email; empty for a submission sent before they were asked), then the
 submission's other fields, then one column per catalogue question and score in catalogue order, headed by
 its id and holding the answer in catalogue form (a choice value, multi values joined with ';', a number, a
-text; 'not_asked' when its show-when was false; empty when not answered), then the topics: `topics` (every
+text; 'not_asked' when its show-when was false; empty when not answered; a height in cm and a weight in kg,
+each followed by a column with it in US units, `height_ft_in` "5 ft 7 in" and `weight_lb` "160 lb"), then the
+topics: `topics` (every
 topic id, urgent first) and one column per severity (`urgent_topics`, ...) so a spreadsheet can filter on
 either. The identity questions have no answer columns: their columns come from the submission's identity
 columns, once. Scores (the age among them) are worked out as of the day the answers were sent.
@@ -23,6 +25,7 @@ from typing import Any
 
 from screening.clock import iso_utc, age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
+from screening.catalogue.measures import MEASURES
 from screening.catalogue.types import Question
 from screening.records.models import Submission
 from screening.rules.model import SEVERITIES
@@ -103,13 +106,18 @@ class Layout:
         self.topics = topic_columns()
 
     def header(self) -> list[str]:
-        return [name for name, _ in self.fields] + [q.id for q in self.questions] + [name for name, _ in self.topics]
+        answers = [name for q in self.questions
+                   for name in (q.id, *((MEASURES[q.measure].us_column,) if q.measure else ()))]
+        return [name for name, _ in self.fields] + answers + [name for name, _ in self.topics]
 
     def row(self, submission: Submission) -> list[str]:
         answers = submission.answers or {}
         scored = self.questionnaire.with_scores(answers, as_of=age_day(submission.submitted_at))
         cells = [get(submission) for _, get in self.fields]
-        cells += [self.answer(q, answers, scored) for q in self.questions]
+        for question in self.questions:
+            cells.append(self.answer(question, answers, scored))
+            if question.measure:
+                cells.append(self.in_us_units(question, answers))
         cells += [get(submission) for _, get in self.topics]
         return [guard(cell) for cell in cells]
 
@@ -120,6 +128,14 @@ class Layout:
             value = answers[question.id]
             return ";".join(map(str, value)) if isinstance(value, list) else value
         return "" if self.questionnaire.is_asked(question, answers) else NOT_ASKED
+
+    @staticmethod
+    def in_us_units(question: Question, answers: Mapping[str, Any]) -> str:
+        """The height or weight in feet and inches or pounds; empty when there is no number to convert."""
+        value = answers.get(question.id)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return ""
+        return MEASURES[question.measure].us(value)
 
 
 # --- Reading and writing ----------------------------------------------------------------------------

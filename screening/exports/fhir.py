@@ -14,7 +14,9 @@ How the catalogue maps onto FHIR (docs: README, "FHIR export"):
   options ("None of these") carry the core `questionnaire-optionExclusive` extension.
   "I don't know" and "Prefer not to say" are ordinary options of these questions: the patient picked
   them from the same list, so they are answered with their valueCoding like any other option.
-- number -> `integer` with the core `minValue` / `maxValue` and `questionnaire-unit` (UCUM) extensions.
+- number -> `integer` with the core `minValue` / `maxValue` and `questionnaire-unit` (UCUM) extensions; a
+  height, a weight or the BMI, kept with one decimal, -> `decimal` with the same extensions (UCUM cm, kg,
+  kg/m2), answered with valueDecimal in those units.
   FHIR cannot give an integer item a coded option beside its numbers, so a number's "I don't know" is
   declared on the item with the extension UNKNOWN_ANSWER_URL (a data-absent-reason Coding,
   `asked-unknown`, with the patient-facing label), and answered in the response as an item with no
@@ -99,7 +101,7 @@ DATA_ABSENT_REASON_URL = EXT + "data-absent-reason"
 DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ASKED_UNKNOWN = "asked-unknown"
 UCUM = "http://unitsofmeasure.org"
-UCUM_CODES = {"years": "a", "mmHg": "mm[Hg]", "points": "{score}"}
+UCUM_CODES = {"years": "a", "mmHg": "mm[Hg]", "points": "{score}", "cm": "cm", "kg": "kg", "kg/m²": "kg/m2"}
 PATIENT_ID = "patient"
 PATIENT_REFERENCE = {"reference": f"#{PATIENT_ID}"}
 IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203"
@@ -213,11 +215,12 @@ def _question_item(question: Question, questionnaire: Questionnaire, base: str) 
             for c in question.all_choices
         ]
     elif question.type == NUMBER:
-        item["type"] = "integer"
+        item["type"] = "decimal" if question.decimal else "integer"
+        value_key = "valueDecimal" if question.decimal else "valueInteger"
         if question.min is not None:
-            extensions.append({"url": MIN_VALUE_URL, "valueInteger": question.min})
+            extensions.append({"url": MIN_VALUE_URL, value_key: question.min})
         if question.max is not None:
-            extensions.append({"url": MAX_VALUE_URL, "valueInteger": question.max})
+            extensions.append({"url": MAX_VALUE_URL, value_key: question.max})
         if question.unit:
             unit = {"display": question.unit}
             if question.unit in UCUM_CODES:
@@ -290,6 +293,8 @@ def _comparison(c: Comparison, questionnaire: Questionnaire, base: str) -> tuple
         return _state(c, question, equals)
     if operator.fhir is None:
         raise _Inexpressible
+    if operator.fhir.answer == FHIR_INTEGER and question.decimal:
+        return [{"question": c.question, "operator": operator.fhir.operator, "answerDecimal": c.value}], "all"
     if operator.fhir.answer == FHIR_INTEGER:
         if isinstance(c.value, float) and not c.value.is_integer():
             raise _Inexpressible
@@ -407,9 +412,14 @@ def _answer_item(question: Question, answers: Mapping[str, Any], base: str) -> d
     if question.type == NUMBER:
         if question.unknown and value == question.unknown.value:
             return {"extension": [{"url": DATA_ABSENT_REASON_URL, "valueCode": ASKED_UNKNOWN}], **item}
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if question.decimal:
+            item["answer"] = [{"valueDecimal": round(value, 1)}]
+        elif int(value) != value:
             return None  # not a whole number: nothing valid to say, and the catalogue never stores one
-        item["answer"] = [{"valueInteger": int(value)}]
+        else:
+            item["answer"] = [{"valueInteger": int(value)}]
     elif question.type == DATE:
         if parse_iso(value) is None:
             return None

@@ -10,25 +10,29 @@ of the rules text that made them (the text itself is in RulesVersion). So:
   out exactly as stored. A difference there is a reproducibility bug: the same answers and the same
   rules must always make the same summary.
 
-Submissions are read in batches (`yield_per`), only the columns needed, so 100,000 of them never sit
-in memory at once. Nothing here imports Flask; `rules replay` in screening/commands.py prints `lines()`.
+Submissions are read in batches (`yield_per`), only the columns needed, and evaluated with the compiled
+engine; the counts per rules version come from one GROUP BY. The submissions that would change are written to
+a temporary file as they are found, not kept in a list, so memory stays flat however many there are; the
+report then streams from it (`iter_lines`). Nothing here imports Flask; `rules replay` in
+screening/commands.py prints `iter_lines()` line by line.
 """
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from screening.clock import age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
-from screening.rules.engine import evaluate
+from screening.rules.engine import evaluate, raised_rules
 from screening.rules.model import RuleSet, Topic
 
 APPEAR, DISAPPEAR, CHANGE_TIER = "+", "-", "~"
@@ -94,13 +98,44 @@ class Unverifiable:
     submissions: int
 
 
+class ChangedLog:
+    """The submissions that would change, in a temporary file: appended as found, read back in the same order."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._count = 0
+
+    def append(self, changed: Changed) -> None:
+        self._file.write(json.dumps([changed.reference, changed.submitted_at.isoformat(), changed.rules_version,
+                                     [[c.kind, c.rule_id, c.old, c.new] for c in changed.changes]]) + "\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Changed]:
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            reference, submitted_at, version, changes = json.loads(line)
+            yield Changed(reference, datetime.fromisoformat(submitted_at), version,
+                          tuple(Change(*c) for c in changes))
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class Report:
     new: RuleSet | None
     since: date | None
     verify: bool
     compared: int = 0
-    changed: list[Changed] = field(default_factory=list)
+    changed: ChangedLog = field(default_factory=ChangedLog)
     totals: dict[str, RuleTotals] = field(default_factory=dict)
     made_with: Counter = field(default_factory=Counter)
     verified: int = 0
@@ -115,7 +150,7 @@ class Report:
 def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic]) -> tuple[Change, ...]:
     """How `topics` differ from the stored topics, by rule id and tier; sorted +, -, ~ then by rule id."""
     before = {t["id"]: t["severity"] for t in stored}
-    after = {t.id: t.severity for t in topics}
+    after = {t.id: t.severity for t in topics}  # Topics, or the Rules that make them
     changes = [Change(APPEAR, r, None, after[r]) for r in after if r not in before]
     changes += [Change(DISAPPEAR, r, before[r], None) for r in before if r not in after]
     changes += [Change(CHANGE_TIER, r, before[r], after[r]) for r in after if r in before and before[r] != after[r]]
@@ -153,15 +188,19 @@ def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verif
     if since is not None:
         where.append(Submission.submitted_at >= datetime.combine(since, time.min, timezone.utc))
     own = _own_rules(db, where, questionnaire) if verify else {}
+    for version, count in db.execute(select(Submission.rules_version, func.count())
+                                     .where(*where).group_by(Submission.rules_version)):
+        report.made_with[version] += count
     query = (select(Submission.reference, Submission.submitted_at, Submission.answers, Submission.topics,
                     Submission.rules_version, Submission.rules_sha256)
              .where(*where).order_by(Submission.submitted_at, Submission.id)
              .execution_options(yield_per=batch_size))
     for reference, submitted_at, answers, topics, version, sha in db.execute(query):
         report.compared += 1
-        report.made_with[version] += 1
         if new is not None:
-            changes = compare(topics, evaluate(new, answers, questionnaire, as_of=age_day(submitted_at)).topics)
+            # Only the ids and tiers are compared, so no topic text is filled in.
+            shown, _ = raised_rules(new, answers, questionnaire, as_of=age_day(submitted_at))
+            changes = compare(topics, (rule for rule, _ in shown))
             if changes:
                 report.changed.append(Changed(reference, submitted_at, version, changes))
                 for change in changes:
@@ -219,7 +258,12 @@ def _plural(count: int, word: str) -> str:
 
 def lines(report: Report, new_path: str | None = None) -> list[str]:
     """The report as text: per submission, totals per rule, counts; then the verification."""
-    out: list[str] = []
+    return list(iter_lines(report, new_path))
+
+
+def iter_lines(report: Report, new_path: str | None = None) -> Iterator[str]:
+    """lines(), one at a time, reading the submissions that would change from the report's file."""
+    out = _Out()
     scope = f"submitted on or after {report.since.isoformat()}" if report.since else "all stored submissions"
     made_with = ", ".join(f"{label} ({count})" for label, count in sorted(report.made_with.items()))
     if report.new is not None:
@@ -231,11 +275,12 @@ def lines(report: Report, new_path: str | None = None) -> list[str]:
         if report.changed:
             out.append(f"{_plural(len(report.changed), 'submission')} would change "
                        "(+ topic appears, - disappears, ~ changes tier):")
+            yield from out.flush()
             for changed in report.changed:
-                out.append("")
-                out.append(f"{changed.reference}  submitted {_when(changed.submitted_at)}  "
-                           f"(made with {changed.rules_version})")
-                out.extend(f"  {change}" for change in changed.changes)
+                yield ""
+                yield (f"{changed.reference}  submitted {_when(changed.submitted_at)}  "
+                       f"(made with {changed.rules_version})")
+                yield from (f"  {change}" for change in changed.changes)
             out.append("")
             out.extend(_totals_table(report.totals))
         else:
@@ -244,10 +289,30 @@ def lines(report: Report, new_path: str | None = None) -> list[str]:
         out.append(f"Compared {_plural(report.compared, 'submission')}: {len(report.changed)} would change, "
                    f"{report.compared - len(report.changed)} would stay the same.")
     if report.verify:
-        if out:
+        if out.any:
             out.append("")
         out.extend(_verify_lines(report, scope))
-    return out
+    yield from out.flush()
+
+
+class _Out:
+    """Lines waiting to be yielded, and whether any line came before."""
+
+    def __init__(self) -> None:
+        self.waiting: list[str] = []
+        self.any = False
+
+    def append(self, line: str) -> None:
+        self.waiting.append(line)
+        self.any = True
+
+    def extend(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.append(line)
+
+    def flush(self) -> Iterator[str]:
+        waiting, self.waiting = self.waiting, []
+        yield from waiting
 
 
 def _totals_table(totals: dict[str, RuleTotals]) -> list[str]:

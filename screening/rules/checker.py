@@ -15,7 +15,7 @@ from typing import Any
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire, answer_problem
 from screening.conditions.language import compile_condition, suggest
 from screening.conditions import yamlload
-from screening.rules.engine import PLACEHOLDER, evaluate
+from screening.rules.engine import PLACEHOLDER, raised_rules
 from screening.rules.model import PATIENT_KEYS, RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
 from screening.language import ENGLISH, LANGUAGES
 from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
@@ -444,9 +444,10 @@ class _Checker:
                 continue
             result[question_id] = list(value) if isinstance(value, list) else value
         kept = self.questionnaire.prune(result)
-        # An age given as such stands in for a date of birth (see Questionnaire.with_scores).
-        given_ages = {q.id for q in self.catalogue.scores if q.age_from and q.id in result}
-        for question_id in result.keys() - kept.keys() - given_ages:
+        # An age given as such stands in for a date of birth, a BMI for a height and weight (see
+        # Questionnaire.with_scores).
+        given_scores = {q.id for q in self.catalogue.scores if (q.age_from or q.bmi_from) and q.id in result}
+        for question_id in result.keys() - kept.keys() - given_scores:
             condition = self.catalogue[question_id].show_when
             self.report(mark_of(answers, question_id, of_key=True),
                         f"example {name!r}: {question_id!r} is not asked with these answers; it is asked only when "
@@ -465,20 +466,23 @@ class _Checker:
 
     def _run_examples(self, ruleset: RuleSet, data: LocDict, examples: list[tuple[Example, LocDict]]) -> None:
         ids = [r.id for r in ruleset.rules]
+        known = set(ids)  # looked up once per id an example names: a list would make this quadratic
         raised_somewhere: set[str] = set()
         for example, node in examples:
             for key in ("raises", "does not raise"):
                 for rule_id in node.get(key, []) if isinstance(node.get(key), list) else []:
-                    if rule_id not in ids:
+                    if rule_id not in known:
                         self.report(mark_of(node, key),
                                     f"example {example.name!r}: '{key}' names {rule_id!r}, which is not a rule"
                                     f"{suggest(rule_id, ids)}")
-            summary = evaluate(ruleset, example.answers, self.questionnaire)
-            raised = [t.id for t in summary.topics]
-            raised_somewhere.update(r for r in raised if r in example.raises)
-            missing = [r for r in example.raises if r in ids and r not in raised]
-            unwanted = [r for r in example.does_not_raise if r in raised]
-            alert_wrong = example.alerts is not None and example.alerts != summary.alert
+            # Only which rules it raises counts here: no topic texts are filled in.
+            fired, alerts = raised_rules(ruleset, example.answers, self.questionnaire)
+            raised = [rule.id for rule, _ in fired]
+            raised_here = set(raised)
+            raised_somewhere.update(r for r in example.raises if r in raised_here)
+            missing = [r for r in example.raises if r in known and r not in raised_here]
+            unwanted = [r for r in example.does_not_raise if r in raised_here]
+            alert_wrong = example.alerts is not None and example.alerts != alerts
             if missing or unwanted or alert_wrong:
                 diff = []
                 if missing:
@@ -486,9 +490,9 @@ class _Checker:
                 if unwanted:
                     diff.append(f"raised {', '.join(unwanted)}, listed under 'does not raise'")
                 if alert_wrong:
-                    alerting = [rule.id for rule in ruleset.rules if rule.id in raised and rule.alerts]
+                    alerting = [rule.id for rule in ruleset.rules if rule.id in raised_here and rule.alerts]
                     diff.append(f"'alerts: {str(example.alerts).lower()}' but it "
-                                + (f"alerts, through {', '.join(alerting)}" if summary.alert else "alerts nobody"))
+                                + (f"alerts, through {', '.join(alerting)}" if alerts else "alerts nobody"))
                 self.report(mark_of(node, "name") or node.mark,
                             f"example {example.name!r} fails: {'; '.join(diff)} "
                             f"(it raised: {', '.join(raised) or 'nothing'}). Fix the rule's 'when:' or the example")

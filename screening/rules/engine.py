@@ -12,12 +12,13 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def fill(text: str, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE) -> str:
-    """Replace {question_id} with the answer. Numbers come bare, so "{bp_systolic}/{bp_diastolic} mmHg" reads well."""
+    """Replace {question_id} with the answer. Numbers come bare, so "{bp_systolic}/{bp_diastolic} mmHg" reads well;
+    a height or weight, typed in either system, comes in both with its units: "5 ft 7 in (170.2 cm)"."""
 
     def value(match: re.Match[str]) -> str:
         question = questionnaire.catalogue[match.group(1)]  # the checker vouches for every name
         answer = answers.get(question.id)
-        if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool) and not question.measure:
             return f"{answer:g}"
         return questionnaire.display(question, answers)
 
@@ -30,10 +31,9 @@ def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnai
     Title, patient text and those answers are in `language`, the patient's; the clinician text and the source
     stay in the clinic's English."""
     if because is None:
-        match = rule.when.evaluate(answers)
-        if not match.ok:
+        because = rule.when.matcher(answers)
+        if because is None:
             return None
-        because = match.because
     patients = questionnaire.in_language(language)
     catalogue = patients.catalogue
     return Topic(rule.id, rule.severity, rule.text("title", patients.words.code),
@@ -60,21 +60,79 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questi
     A rule whose `unless:` names a rule that holds is not shown; its answers join the topic that stands in for
     it, so one clinical event gives one topic naming every answer behind it."""
     seen = questionnaire.with_scores(answers, as_of)
-    held: dict[str, tuple[str, ...]] = {}
-    for rule in ruleset.rules:
-        match = rule.when.evaluate(seen)
-        if match.ok:
-            held[rule.id] = match.because
-    rules = {rule.id: rule for rule in ruleset.rules}
-    because = {rule_id: list(reasons) for rule_id, reasons in held.items()}
-    for rule_id, reasons in held.items():
-        if any(u in held for u in rules[rule_id].unless):
-            because.pop(rule_id)
-    for rule_id in held:
-        if rule_id not in because:
-            host = because[_stand_in(rule_id, rules, held)]
-            host.extend(q for q in held[rule_id] if q not in host)
-    raised = [topic_for(rules[i], seen, questionnaire, tuple(b), language) for i, b in because.items()]
-    topics = sorted(raised, key=lambda t: SEVERITIES.index(t.severity))
+    shown, alert = _shown(ruleset, seen)
+    if len(shown) < 8:
+        topics = tuple(topic_for(rule, seen, questionnaire, because, language) for rule, because in shown)
+    else:
+        topics = _topics(shown, seen, questionnaire, language)
     # A rule that alerts does so even when another topic speaks for it.
-    return Summary(ruleset.version, ruleset.sha256, tuple(topics), alert=any(rules[i].alerts for i in held))
+    return Summary(ruleset.version, ruleset.sha256, topics, alert=alert)
+
+
+def _topics(shown: list[tuple[Rule, tuple[str, ...]]], seen: Mapping[str, Any],
+            questionnaire: Questionnaire, language: str = "en") -> tuple[Topic, ...]:
+    """topic_for on each, with each distinct text filled in and each answer read back once for these answers;
+    what the patient reads in `language`, the clinician text in English."""
+    filled: dict[tuple[str, str], str] = {}
+    reasons: dict[tuple[str, ...], tuple[Because, ...]] = {}
+    patients = questionnaire.in_language(language)
+    code, catalogue = patients.words.code, patients.catalogue
+
+    def fill_once(text: str, shown_in: Questionnaire) -> str:
+        key = (shown_in.words.code, text)
+        if key not in filled:
+            filled[key] = fill(text, seen, shown_in)
+        return filled[key]
+
+    topics = []
+    for rule, because in shown:
+        if because not in reasons:
+            reasons[because] = tuple(Because(q, catalogue[q].label, patients.display(catalogue[q], seen))
+                                     for q in because)
+        topics.append(Topic(rule.id, rule.severity, rule.text("title", code),
+                            fill_once(rule.text("patient", code), patients), fill_once(rule.clinician, questionnaire),
+                            rule.source, reasons[because]))
+    return tuple(topics)
+
+
+def raised_rules(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
+                 as_of: date | None = None) -> tuple[list[tuple[Rule, tuple[str, ...]]], bool]:
+    """The rules shown for these answers with their reasons, in the summary's order, and whether they alert the
+    clinic: evaluate() without filling in topic texts."""
+    return _shown(ruleset, questionnaire.with_scores(answers, as_of))
+
+
+def _shown(ruleset: RuleSet, seen: Mapping[str, Any]) -> tuple[list[tuple[Rule, tuple[str, ...]]], bool]:
+    # Each distinct condition once (RuleSet.matchers); the rules that hold, back in file order.
+    hits = [(index, rule, found) for matcher, rules in ruleset.matchers if (found := matcher(seen)) is not None
+            for index, rule in rules]
+    hits.sort(key=_place)
+    held = {rule.id: found for _, rule, found in hits}
+    alert = any(rule.alerts for _, rule, _ in hits)
+    if ruleset.has_unless:
+        rules = ruleset.by_id
+        because = {rule_id: list(reasons) for rule_id, reasons in held.items()}
+        for rule_id in held:
+            if any(u in held for u in rules[rule_id].unless):
+                because.pop(rule_id)
+        for rule_id in held:
+            if rule_id not in because:
+                host = because[_stand_in(rule_id, rules, held)]
+                host.extend(q for q in held[rule_id] if q not in host)
+        shown = [(rules[rule_id], tuple(reasons)) for rule_id, reasons in because.items()]
+    else:
+        shown = [(rule, found) for _, rule, found in hits]
+    # Urgent first, in file order within a severity (a stable sort).
+    shown.sort(key=_rank)
+    return shown, alert
+
+
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def _place(hit: tuple) -> int:
+    return hit[0]
+
+
+def _rank(shown: tuple) -> int:
+    return RANK[shown[0].severity]

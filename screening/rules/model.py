@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
-from screening.conditions.language import Condition
+from screening.conditions.language import Condition, Matcher, shape
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
@@ -58,6 +59,23 @@ class RuleSet:
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...] = ()
     languages: tuple[str, ...] = ("en",)
+
+    @cached_property
+    def matchers(self) -> tuple[tuple[Matcher, tuple[tuple[int, Rule], ...]], ...]:
+        """Each distinct condition compiled once, with the rules (and their places in the file) it raises:
+        rules written with the same condition share one evaluation."""
+        groups: dict[Any, tuple[Matcher, list[tuple[int, Rule]]]] = {}
+        for index, rule in enumerate(self.rules):
+            groups.setdefault(shape(rule.when), (rule.when.matcher, []))[1].append((index, rule))
+        return tuple((matcher, tuple(rules)) for matcher, rules in groups.values())
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    @cached_property
+    def has_unless(self) -> bool:
+        return any(rule.unless for rule in self.rules)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screening.catalogue.measures import MEASURES
 from screening.catalogue.types import Question, Step
 from screening.questionnaire import Questionnaire
 
@@ -20,6 +21,9 @@ class Row:
     question: Question
     answer: str
     matters: bool
+    # A height or weight: `answer` is in US units, and this the same in metric, set in smaller type beside it
+    # so the row stays one line on a phone.
+    metric: str | None = None
 
 
 def matters(value: Any, usual: Collection[str] = ()) -> bool:
@@ -31,8 +35,16 @@ def matters(value: Any, usual: Collection[str] = ()) -> bool:
     return value not in quiet and value not in (None, "")
 
 
-def sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[tuple[Step, list[Row]]]:
+def row(questionnaire: Questionnaire, question: Question, answers: Mapping[str, Any]) -> Row:
     # Who the patient is is not something to talk about: identity rows are never marked.
-    return [(step, [Row(q, questionnaire.display(q, answers), matters(answers.get(q.id), q.usual) and not q.identity)
-                    for q in questionnaire.asked_in(step, answers)])
+    marked = matters(answers.get(question.id), question.usual) and not question.identity
+    value = answers.get(question.id)
+    if question.measure and isinstance(value, (int, float)) and not isinstance(value, bool):
+        measure = MEASURES[question.measure]
+        return Row(question, measure.us(value), marked, measure.metric(value))
+    return Row(question, questionnaire.display(question, answers), marked)
+
+
+def sections(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[tuple[Step, list[Row]]]:
+    return [(step, [row(questionnaire, q, answers) for q in questionnaire.asked_in(step, answers)])
             for step in questionnaire.catalogue.steps]

@@ -13,6 +13,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from screening.catalogue.formats import FORMATS, birth_date_problem, parts_problem, text_problem
+from screening.catalogue.measures import MAX_TYPED, MEASURES, Measure
 from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER, Question
 from screening.clock import utcnow
 from screening.language.choose import _, current_words
@@ -107,6 +108,44 @@ class NumberOrUnknownField(Field):
 
     def _value(self) -> str:
         return self.raw
+
+
+class MeasureField(NumberOrUnknownField):
+    """A height or weight typed with its unit ("5 ft 7 in", "73 kg"), kept in metric; a saved one is put back
+    in the box in a form that reads back as the same value."""
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def process(self, formdata, data=None, extra_filters=None):  # type: ignore[override]
+        super().process(formdata, data, extra_filters)
+        if formdata is None and isinstance(data, (int, float)) and not isinstance(data, bool):
+            self.raw = self.measure.typed_form(data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Kept whole up to a little past MAX_TYPED, so a long paste is refused rather than cut into a height.
+        self.raw = valuelist[0].strip()[:MAX_TYPED + 1] if valuelist else ""
+
+    def post_validate(self, form: Form, validation_stopped: bool) -> None:
+        if not validation_stopped and not self.errors:
+            self.data = self.unknown_value if self.unknown_ticked else self.measure.read(self.raw)
+
+
+class Measured:
+    def __init__(self, question: Question):
+        self.question = question
+        self.measure = MEASURES[question.measure]
+
+    def __call__(self, form: Form, field: MeasureField) -> None:
+        if field.unknown_ticked:
+            if field.raw:
+                raise StopValidation(f"Either enter your {self.measure.name} or check “{self.question.unknown.label}”, "
+                                     "not both")
+            return
+        problem = self.measure.problem(field.raw)
+        if problem:
+            raise StopValidation(problem)
 
 
 class TextOrUnknownField(TextAreaField):
@@ -246,6 +285,10 @@ def field_for(question: Question) -> Field:
         return MultiChoiceField(label, choices=_choices(question),
                                 validators=[Answered(_("Select at least one answer to “%(label)s”", label=label)),
                                             KnownChoices(question), ExclusiveChoice(question)])
+    if question.measure:
+        return MeasureField(label, unknown_value=question.unknown.value, measure=MEASURES[question.measure],
+                            validators=[Answered(f"Enter your {question.measure}, or check “{question.unknown.label}”"),
+                                        Measured(question)])
     if question.type == NUMBER:
         message = (_("Enter “%(label)s” in %(unit)s, or check “%(choice)s”", label=label, unit=question.unit,
                      choice=question.unknown.label) if question.unknown

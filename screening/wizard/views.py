@@ -5,6 +5,7 @@ shown, drafts store, the rules engine judges. Nothing here logs an answer.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 from screening.alerts import channels
 from screening.language import N_, supported
 from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, current, ngettext
-from screening.clock import utcnow
+from screening.clock import age_day, utcnow
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
@@ -83,9 +84,38 @@ def _lost_session() -> Response:
     return redirect(url_for("wizard.resume"), 303)
 
 
-def _urgent(answers: dict[str, Any]) -> list:
-    """Urgent topics are shown the moment the answers that raise them are saved, not only at the end."""
-    return [t for t in evaluate(_rules(), answers, language=current()).topics if t.severity == "urgent"]
+def _urgent(answers: dict[str, Any], draft: Draft | None = None) -> list:
+    """Urgent topics are shown the moment the answers that raise them are saved, not only at the end.
+
+    A page after a save shows what that save's evaluation found (kept by _remember_urgent); the rules run again
+    only in a worker that did not make it, or once the rules file, the answers or the day (an age) changed."""
+    key = _urgent_key(draft) if draft is not None else None
+    if key is not None and key in _URGENT_SEEN:
+        _URGENT_SEEN.move_to_end(key)
+        return _URGENT_SEEN[key]
+    urgent = _urgent_of(evaluate(_rules(), answers, language=current()))
+    if key is not None:
+        _remember(key, urgent)
+    return urgent
+
+
+def _urgent_of(summary) -> list:
+    return [t for t in summary.topics if t.severity == "urgent"]
+
+
+_URGENT_SEEN: OrderedDict = OrderedDict()
+_URGENT_KEPT = 2048  # drafts in progress at once in one worker, more than a clinic has
+
+
+def _urgent_key(draft: Draft) -> tuple:
+    # The language too: the urgent box is in the patient's, and the link may change it between two pages.
+    return draft.id, draft.updated_at, _rules().sha256, age_day(), current()
+
+
+def _remember(key: tuple, urgent: list) -> None:
+    _URGENT_SEEN[key] = urgent
+    while len(_URGENT_SEEN) > _URGENT_KEPT:
+        _URGENT_SEEN.popitem(last=False)
 
 
 PATIENT_KEYS = ("draft", "resume_code", "submission")
@@ -101,7 +131,7 @@ def _switch_patient(**values: str) -> None:
 
 def _page(template: str, draft: Draft | None, status: int = 200, **context: Any) -> tuple[str, int]:
     if draft is not None:
-        context.setdefault("urgent", _urgent(draft.answers))
+        context.setdefault("urgent", _urgent(draft.answers, draft))
         context["resume_code"] = session.get("resume_code")
         context["expires_on"] = drafts.expires_on(draft)
     return render_template(template, steps=_local().catalogue.steps, **context), status
@@ -207,8 +237,10 @@ def step(slug: str) -> Response | tuple[str, int]:
     answers = Q.prune(merged)
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
     # kept in the same commit as the answers.
-    outbox.mark_urgent(database.session(), draft, evaluate(_rules(), answers).alert, utcnow())
+    summary = evaluate(_rules(), answers, language=current())
+    outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
+    _remember(_urgent_key(draft), _urgent_of(summary))
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
         # An answer revealed questions, required or not: the patient sees them before leaving the page.
         return redirect(_step_url(current, returning) + "#new-questions", 303)

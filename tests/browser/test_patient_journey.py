@@ -41,6 +41,8 @@ JOURNEY: list[tuple[str, str, list[tuple[str, str, object]]]] = [
     ]),
     ("about-you", "About you", [
         ("pick", "What sex were you assigned at birth?", "Male"),
+        ("type", "How tall are you?", "5 ft 7 in"),
+        ("type", "How much do you weigh?", "73 kg"),
         ("pick", "What would you like treatment for?", ["Depression", "Anxiety"]),
         ("pick", "After each treatment, can someone take you home?", "Yes"),
     ]),

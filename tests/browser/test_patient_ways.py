@@ -20,6 +20,7 @@ skip_without_chromium()
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
+from screening.catalogue.measures import MEASURES  # noqa: E402
 from screening.questionnaire import QUESTIONNAIRE as Q  # noqa: E402
 from tests.conftest import HEALTHY  # noqa: E402
 
@@ -138,6 +139,8 @@ def test_the_first_four_steps_by_keyboard_alone(live_server, new_page):
     expect_step(page, "about-you")
 
     choose_radio(page, "sex_at_birth", "Male")
+    type_into(page, "height", "5'7\"")
+    type_into(page, "weight", "160")
     tick(page, "treatment_for", "Depression")
     tick(page, "treatment_for", "Anxiety")
     choose_radio(page, "ride_home", "Yes")
@@ -216,6 +219,8 @@ def fill(page: Page, step, answers: dict) -> None:
             box = page.locator(f"#{question.unknown_with or question.id}-unknown")
             if not box.is_checked():
                 box.check()
+        elif question.measure:
+            page.locator(f"#{question.id}").fill(MEASURES[question.measure].typed_form(value))
         elif question.type in ("number", "text"):
             page.locator(f"#{question.id}").fill(str(value))
         elif question.type == "date":

@@ -174,7 +174,7 @@ def test_without_javascript_the_print_link_opens_the_print_layout(sent, chromium
     assert opened.value.status == 200
     expect(page).to_have_url(sent.url + "/summary?print=1")
     # The layout it prints, on screen: the print styles apply, no site header, footer or print control.
-    expect(page.locator("link[href$='/print.css']")).to_have_attribute("media", "all")
+    expect(page.locator("link[href^='/static/print.'][href$='.css']")).to_have_attribute("media", "all")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.get_by_text("Print or save as PDF")).to_have_count(0)

@@ -33,7 +33,8 @@ from screening.conditions.language import compile_condition
 from tests.conftest import HEALTHY
 
 SUBMITTED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-ANSWER_TYPES = {"choice": "valueCoding", "integer": "valueInteger", "text": "valueString", "date": "valueDate"}
+ANSWER_TYPES = {"choice": "valueCoding", "integer": "valueInteger", "decimal": "valueDecimal", "text": "valueString",
+                "date": "valueDate"}
 IDENTITY_IDS = [q.id for q in CATALOGUE if q.identity]
 ITEM_IDS = [q.id for q in CATALOGUE if not q.identity]
 
@@ -198,6 +199,23 @@ def test_fhir_number_question_is_an_integer_with_its_range_and_unit(runner):
         extensions[fhir.UNIT_URL]["valueCoding"] == {"system": fhir.UCUM, "code": "mm[Hg]", "display": "mmHg"}
 
 
+@pytest.mark.parametrize("link_id, low, high, unit", [("height", 91.4, 243.8, "cm"), ("weight", 22.7, 362.9, "kg")])
+def test_fhir_height_and_weight_are_decimals_in_ucum_metric_units(runner, link_id, low, high, unit):
+    item, _ = flatten(exported(runner, "--format", "fhir")["item"])[link_id]
+    extensions = {e["url"]: e for e in item["extension"]}
+    assert item["type"] == "decimal" and extensions[fhir.MIN_VALUE_URL] == {"url": fhir.MIN_VALUE_URL,
+                                                                            "valueDecimal": low} and \
+        extensions[fhir.MAX_VALUE_URL]["valueDecimal"] == high and \
+        extensions[fhir.UNIT_URL]["valueCoding"] == {"system": fhir.UCUM, "code": unit, "display": unit}
+
+
+def test_fhir_bmi_is_a_read_only_decimal_in_kg_per_square_meter(runner):
+    item, parent = flatten(exported(runner, "--format", "fhir")["item"])["bmi"]
+    unit = next(e for e in item["extension"] if e["url"] == fhir.UNIT_URL)
+    assert (item["type"], item["readOnly"], parent) == ("decimal", True, "scores") and \
+        unit["valueCoding"] == {"system": fhir.UCUM, "code": "kg/m2", "display": "kg/m²"}
+
+
 def test_fhir_number_question_declares_its_dont_know_as_data_absent_reason(runner):
     systolic, _ = flatten(exported(runner, "--format", "fhir")["item"])["bp_systolic"]
     extensions = {e["url"]: e for e in systolic["extension"]}
@@ -339,6 +357,20 @@ def test_fhir_response_gives_numbers_and_texts_their_own_types():
     items = flatten(response_for(FOLLOW_UPS)["item"])
     assert items["bp_diastolic"][0]["answer"] == [{"valueInteger": 82}] and \
         items["medicines_other"][0]["answer"] == [{"valueString": "Sertraline 50 mg"}]
+
+
+def test_fhir_response_gives_height_weight_and_bmi_as_decimals_in_metric():
+    items = flatten(response_for({**HEALTHY, "height": 170.2, "weight": 72.6})["item"])
+    assert [items[i][0]["answer"] for i in ("height", "weight", "bmi")] == [
+        [{"valueDecimal": 170.2}], [{"valueDecimal": 72.6}], [{"valueDecimal": 25.1}]]
+
+
+def test_fhir_response_gives_an_unknown_height_as_data_absent_reason_and_no_bmi():
+    response = response_for({**HEALTHY, "height": DONT_KNOW})
+    items = flatten(response["item"])
+    assert items["height"][0]["extension"] == [{"url": fhir.DATA_ABSENT_REASON_URL, "valueCode": "asked-unknown"}] \
+        and "bmi" not in items
+    FhirResponse.model_validate(response)
 
 
 def test_fhir_response_gives_prefer_not_to_say_as_its_option():

@@ -228,3 +228,41 @@ def test_compare_sorts_appear_then_disappear_then_change_each_by_rule_id():
 def test_compare_finds_nothing_when_only_the_order_differs():
     stored = [{"id": "a", "severity": "discuss"}, {"id": "b", "severity": "discuss"}]
     assert compare(stored, [topic("b", "discuss"), topic("a", "discuss")]) == ()
+
+
+def test_replay_output_is_unchanged_line_for_line(app, runner, stored, new_rules):
+    """The whole report, as it read when the changed submissions were kept in a list (issue 12 streams them)."""
+    ruleset, _ = check_file(new_rules)
+    with app.app_context():
+        rows = {s.reference: s for s in database.session().scalars(select(Submission))}
+    old = rows[stored[132]].rules_version
+    tier = next(r.severity for r in ruleset.rules if r.id == "bp-raised")
+
+    def block(systolic):
+        when = rows[stored[systolic]].submitted_at.strftime("%Y-%m-%d %H:%M UTC")
+        return ["", f"{stored[systolic]}  submitted {when}  (made with {old})", f"  + bp-raised ({tier})"]
+
+    expected = [
+        f"Replay of {new_rules}: version {ruleset.version}, sha256 {ruleset.sha256[:12]}",
+        f"Submissions: all stored submissions; 4 compared, their summaries made with rules version {old} (4)",
+        "",
+        "2 submissions would change (+ topic appears, - disappears, ~ changes tier):",
+        *block(132), *block(135),
+        "",
+        "Totals per rule:",
+        "  rule       appear  disappear  change tier",
+        "  bp-raised       2          0            0",
+        "  total           2          0            0",
+        "",
+        "Compared 4 submissions: 2 would change, 2 would stay the same.",
+    ]
+    assert run(runner, new_rules).output == "\n".join(expected) + "\n"
+
+
+def test_replay_keeps_the_changed_submissions_out_of_memory(app, stored, new_rules):
+    ruleset, _ = check_file(new_rules)
+    with app.app_context():
+        report = replay(database.session(), ruleset, batch_size=1)
+    assert not isinstance(report.changed, list) and len(report.changed) == 2
+    assert [c.reference for c in report.changed] == [stored[132], stored[135]]
+    assert [c.reference for c in report.changed] == [stored[132], stored[135]]  # read again, same order

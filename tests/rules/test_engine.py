@@ -2,6 +2,7 @@
 from screening.rules.checker import check_text
 from screening.rules.engine import evaluate, fill
 
+from tests.conftest import ROOT
 from tests.rules.test_checker import VALID
 
 TWO_RULES = VALID.replace("examples:", """\
@@ -53,6 +54,19 @@ def test_clinician_text_quotes_choice_labels():
 
 def test_placeholder_numbers_come_bare():
     assert fill("{bp_systolic}/{bp_diastolic} mmHg", {"bp_systolic": 182, "bp_diastolic": 96}) == "182/96 mmHg"
+
+
+def test_placeholder_height_and_weight_come_in_both_systems_and_the_bmi_bare():
+    assert fill("BMI {bmi}; {height}, {weight}", {"height": 170.2, "weight": 87.1, "bmi": 30.1}) == \
+        "BMI 30.1; 5 ft 7 in (170.2 cm), 192 lb (87.1 kg)"
+
+
+def test_shipped_bmi_rule_quotes_bmi_height_and_weight_for_the_clinician():
+    rules, problems = check_text((ROOT / "rules.yaml").read_text())
+    assert problems == []
+    topic = next(t for t in evaluate(rules, {"height": 170.2, "weight": 87.1}).topics if t.id == "bmi-30-or-more")
+    assert topic.clinician.startswith("BMI 30.1; height 5 ft 7 in (170.2 cm), weight 192 lb (87.1 kg).") and \
+        "ideal body weight" in topic.clinician and topic.severity == "mention"
 
 
 def test_placeholder_for_an_unanswered_question_says_so():

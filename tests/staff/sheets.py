@@ -76,6 +76,8 @@ LONGEST_BIRTH_DATE = f"{utcnow().year - 13}-09-30"
 LONGEST: dict[str, Any] = {
     **LONGEST_IDENTITY, "date_of_birth": LONGEST_BIRTH_DATE,
     "sex_at_birth": "intersex", "pregnant": "prefer_not_to_say", "breastfeeding": "yes",
+    # The longest a height and a weight are written, "7 ft 11 in (241.3 cm)" and "800 lb (362.9 kg)": BMI 62.3.
+    "height": 241.3, "weight": 362.9,
     "treatment_for": ["depression", "anxiety", "ptsd", "other"], "ride_home": "dont_know",
     "heart_attack": "yes", "heart_attack_when": "dont_know", "heart_procedure": "yes", "angina": "yes",
     "angina_worse": "no", "heart_failure": "yes", "heart_other": "yes", "irregular_heartbeat": "yes",

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from screening.exports import csv as csv_export, fhir
 from screening.records import database, drafts
 from screening.catalogue import CATALOGUE
+from screening.catalogue.measures import MEASURES
 from screening.records.models import Submission
 from screening.records.models import AuditEvent
 from screening.records.submissions import submit
@@ -78,14 +79,30 @@ def test_csv_has_one_row_per_submission(app, staff):
 
 
 ANSWER_IDS = [q.id for q in CATALOGUE if not q.identity]
+# A height and a weight are each followed by the same in US units.
+ANSWER_COLUMNS = [c for q in CATALOGUE if not q.identity
+                  for c in (q.id, *((MEASURES[q.measure].us_column,) if q.measure else ()))]
 IDENTITY_COLUMNS = ["first_name", "last_name", "date_of_birth", "record_number", "phone", "email"]
 
 
 def test_csv_has_one_column_per_catalogue_question_in_order(app, staff):
     columns = header(staff())
     first = columns.index(ANSWER_IDS[0])
-    assert columns[first:first + len(ANSWER_IDS)] == ANSWER_IDS and columns[first - 1] == "mention_count" and \
-        columns[first + len(ANSWER_IDS)] == "topics"
+    assert columns[first:first + len(ANSWER_COLUMNS)] == ANSWER_COLUMNS and columns[first - 1] == "mention_count" \
+        and columns[first + len(ANSWER_COLUMNS)] == "topics"
+
+
+def test_csv_gives_height_and_weight_in_metric_then_us_units_and_the_bmi(app, staff):
+    store(app, {"height": 170.2, "weight": 72.6})
+    row = exported_csv(staff())[0]
+    assert [row[c] for c in ("height", "height_ft_in", "weight", "weight_lb", "bmi")] == [
+        "170.2", "5 ft 7 in", "72.6", "160 lb", "25.1"]
+
+
+def test_csv_gives_an_unknown_weight_as_dont_know_with_no_us_units_and_no_bmi(app, staff):
+    store(app, {"height": 170.2, "weight": "dont_know"})
+    row = exported_csv(staff())[0]
+    assert [row[c] for c in ("weight", "weight_lb", "bmi")] == ["dont_know", "", ""]
 
 
 def test_csv_starts_with_the_reference_then_who_the_patient_is_then_the_submission_fields(app, staff):

@@ -92,7 +92,8 @@ def test_an_answer_that_raised_a_topic_matters_even_when_it_is_no():
     plain, raised = (next(r for r in rows_of(answers, raised=raised) if r.question_id == "self_harm_plan")
                      for raised in (frozenset(), frozenset({"self_harm_plan"})))
     assert (plain.answer, plain.matters, plain.number) == ("No", False, None)
-    assert (raised.answer, raised.matters, raised.number) == ("No", True, 8)  # straight after Q7, the thoughts
+    # Straight after Q10, the thoughts (the numbers before them include height, weight and BMI).
+    assert (raised.answer, raised.matters, raised.number) == ("No", True, 11)
 
 
 def test_unremarkable_answers_are_condensed_by_answer_with_short_names():
@@ -173,11 +174,11 @@ def test_a_submission_sent_before_identity_was_asked_reads_not_recorded(app):
 def test_topics_come_by_severity_with_reasons_pointing_at_numbered_answers(app):
     page = page_of(app, LONGEST)
     assert [t.severity for t in page.tiers] == ["urgent", "discuss", "mention"]
-    assert page.topic_count == 55
+    assert page.topic_count == 56
     rows = {r.question_id: r for s in page.sections for r in s.rows}
     bp = next(v for t in page.tiers for v in t.topics if v.topic.id == "bp-very-high")
     assert [(r.row, r.answer) for r in bp.reasons] == [(rows["bp_systolic"], "180 mmHg")]
-    assert rows["bp_systolic"].matters and rows["bp_systolic"].number == 20
+    assert rows["bp_systolic"].matters and rows["bp_systolic"].number == 23
     medicines = next(v for t in page.tiers for v in t.topics if v.topic.id == "med-opioids")
     assert medicines.reasons[0].long  # the whole list of medicines is given once, under its question
     # Every answer that raised a topic is among the answers that matter.

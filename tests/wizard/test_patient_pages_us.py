@@ -59,10 +59,12 @@ def test_the_summary_links_to_its_print_layout(patient):
     page = text(patient.client.get("/summary"))
     assert re.search(r'<a class="button button-secondary" href="/summary\?print=1" data-print>Print or save as PDF</a>',
                      page)
-    assert re.search(r'href="/static/print.css" media="print"', page) and "print.js" not in page
+    assert re.search(r'href="/static/print\.[0-9a-f]{12}\.css" media="print"', page)
+    assert not re.search(r"/static/print\.[0-9a-f]{12}\.js", page)
     layout = text(patient.client.get("/summary?print=1"))
-    assert re.search(r'href="/static/print.css" media="all"', layout)
-    assert '<script src="/static/print.js" defer></script>' in layout  # prints at once when script runs
+    assert re.search(r'href="/static/print\.[0-9a-f]{12}\.css" media="all"', layout)
+    # Prints at once when the script runs.
+    assert re.search(r'<script src="/static/print\.[0-9a-f]{12}\.js" defer></script>', layout)
     assert "data-print" not in layout and 'href="/summary">Back to your summary</a>' in layout
 
 

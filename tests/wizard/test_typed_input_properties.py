@@ -9,6 +9,7 @@ show the messages for the exotic digits found this way.
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from screening.catalogue.measures import MEASURES
 from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER
 from screening.questionnaire import QUESTIONNAIRE
 
@@ -26,13 +27,20 @@ OTHER_DIGITS = st.text(st.characters(categories=["Nd", "Nl", "No"]), min_size=1,
 # Built by repetition: Hypothesis draws text one character at a time, so a long draw would be slow.
 LONG = st.tuples(st.text(min_size=1, max_size=3), st.integers(100, 1500)).map(lambda pair: pair[0] * pair[1])
 TYPED = st.one_of(st.text(), OTHER_DIGITS, NUMBER_LOOKALIKES, LONG)
+MEASURE_LOOKALIKES = st.sampled_from(["5 ft 12 in", "5'7'7", "5 ft 7 in 3", "1.7.0 m", "٥ ft ٧ in", "５ ft", "0 cm",
+                                      "-170 cm", "9999 lb", "5 ft 7 kg", "kg", "'", "\"", "5  ' 7  \"", "1e2 cm"])
 # Whole numbers of any size: a month of 9999999999 once reached date() and overflowed.
 BIG = st.integers(-10 ** 12, 10 ** 12).map(str)
 
 
 def answer_to(question) -> st.SearchStrategy:
     """Anything typed, or now and then a real answer, so that the follow-ups it opens are validated too."""
-    if question.type == NUMBER:
+    if question.measure:
+        # A height or weight in its units, "5 ft 7 in" or "73 kg": the most likely typing, and the nearest misses.
+        kind = MEASURES[question.measure]
+        real = st.floats(question.min, question.max).map(lambda v: kind.typed_form(round(v, 1)))
+        typed = st.one_of(TYPED, real, MEASURE_LOOKALIKES)
+    elif question.type == NUMBER:
         typed = st.one_of(TYPED, st.integers(question.min, question.max).map(str))
     elif question.type in (CHOICE, MULTI):
         typed = st.one_of(TYPED, st.sampled_from(question.values))
