@@ -140,10 +140,10 @@ class Measured:
     def __call__(self, form: Form, field: MeasureField) -> None:
         if field.unknown_ticked:
             if field.raw:
-                raise StopValidation(f"Either enter your {self.measure.name} or check “{self.question.unknown.label}”, "
-                                     "not both")
+                raise StopValidation(_("Either enter your %(what)s or check “%(choice)s”, not both",
+                                       what=_(self.measure.title).lower(), choice=self.question.unknown.label))
             return
-        problem = self.measure.problem(field.raw)
+        problem = self.measure.problem(field.raw, current_words())
         if problem:
             raise StopValidation(problem)
 
@@ -287,7 +287,9 @@ def field_for(question: Question) -> Field:
                                             KnownChoices(question), ExclusiveChoice(question)])
     if question.measure:
         return MeasureField(label, unknown_value=question.unknown.value, measure=MEASURES[question.measure],
-                            validators=[Answered(f"Enter your {question.measure}, or check “{question.unknown.label}”"),
+                            validators=[Answered(_("Enter your %(what)s, or check “%(choice)s”",
+                                                   what=_(MEASURES[question.measure].title).lower(),
+                                                   choice=question.unknown.label)),
                                         Measured(question)])
     if question.type == NUMBER:
         message = (_("Enter “%(label)s” in %(unit)s, or check “%(choice)s”", label=label, unit=question.unit,

@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from screening.alerts import channels
 from screening.language import N_, supported
-from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, current, ngettext
+from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
+from screening.language.choose import current as current_language
 from screening.clock import age_day, utcnow
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
@@ -61,7 +62,7 @@ def _step_url(step: Step, returning: bool = False) -> str:
 def _local():
     """The questionnaire in the patient's language: what their pages show. Ids, branching and answers are the
     same as Q's, so either decides what is asked."""
-    return Q.in_language(current())
+    return Q.in_language(current_language())
 
 
 def _where_to_resume(draft: Draft) -> str:
@@ -93,7 +94,7 @@ def _urgent(answers: dict[str, Any], draft: Draft | None = None) -> list:
     if key is not None and key in _URGENT_SEEN:
         _URGENT_SEEN.move_to_end(key)
         return _URGENT_SEEN[key]
-    urgent = _urgent_of(evaluate(_rules(), answers, language=current()))
+    urgent = _urgent_of(evaluate(_rules(), answers, language=current_language()))
     if key is not None:
         _remember(key, urgent)
     return urgent
@@ -109,7 +110,7 @@ _URGENT_KEPT = 2048  # drafts in progress at once in one worker, more than a cli
 
 def _urgent_key(draft: Draft) -> tuple:
     # The language too: the urgent box is in the patient's, and the link may change it between two pages.
-    return draft.id, draft.updated_at, _rules().sha256, age_day(), current()
+    return draft.id, draft.updated_at, _rules().sha256, age_day(), current_language()
 
 
 def _remember(key: tuple, urgent: list) -> None:
@@ -169,7 +170,7 @@ def begin() -> Response | tuple[str, int]:
     if existing is None and _sent() is not None and request.form.get("confirm") != "yes":
         # Only the confirmation page's own button starts again after Send; anything else changes nothing.
         return _page("start_again.html", None, submission=_sent())
-    draft, code = drafts.create(database.session(), _days(), language=current())
+    draft, code = drafts.create(database.session(), _days(), language=current_language())
     _switch_patient(draft=draft.id, resume_code=code)
     return redirect(_step_url(STEPS[0]), 303)
 
@@ -237,7 +238,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     answers = Q.prune(merged)
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
     # kept in the same commit as the answers.
-    summary = evaluate(_rules(), answers, language=current())
+    summary = evaluate(_rules(), answers, language=current_language())
     outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
     _remember(_urgent_key(draft), _urgent_of(summary))
@@ -283,7 +284,7 @@ def send() -> Response:
         flash(_("Some questions still need an answer before you can send."), "info")
         return redirect(_where_to_resume(draft), 303)
     submission = submissions.submit(database.session(), draft, _rules(),
-                                    alert_channels=channels.configured(current_app.config), language=current())
+                                    alert_channels=channels.configured(current_app.config), language=current_language())
     if submission is None:
         return _lost_session()
     _switch_patient(submission=submission.reference)
@@ -295,7 +296,7 @@ def summary() -> Response | tuple[str, int]:
     submission = _sent()
     if submission is None:
         return _lost_session()
-    result = submissions.summary_of(submission, current())
+    result = submissions.summary_of(submission, current_language())
     return _page("summary.html", None, submission=submission, summary=result)
 
 
