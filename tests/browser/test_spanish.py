@@ -36,6 +36,8 @@ ANSWERS: dict[str, str | list[str]] = {
     "first_name": NAME[0], "last_name": NAME[1], "date_of_birth-month": "4", "date_of_birth-day": "2",
     "date_of_birth-year": "1990", "sex_at_birth": "female", "pregnant": "no", "planning_pregnancy": "no",
     "breastfeeding": "no", "treatment_for": ["depression", "anxiety"], "ride_home": "yes",
+    # In Spanish words, as a patient reading Spanish may type them.
+    "height": "5 pies 4 pulgadas", "weight": "150 libras",
     "heart_attack": "yes", "heart_attack_when": "over_12_months", "bp_systolic": "150", "bp_diastolic": "95",
     "bp_when": "within_month", "symptoms_now": ["none"], "asthma": "yes",
     "self_harm_thoughts": "yes", "self_harm_plan": "yes",
@@ -55,7 +57,9 @@ def identical_in_both() -> set[str]:
 
 SAME = identical_in_both()
 LANGUAGE_LINKS = {"English", "Español"}
-CODES = re.compile(r"\bKS-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b\d+\b")
+# References, resume codes, and numbers with or without their unit symbol (5 ft 4 in, 68 kg, 150 mmHg).
+CODES = re.compile(r"\bKS-[0-9A-Z]{4}-[0-9A-Z]{4}\b|\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b"
+                   r"|\b\d+(?:\.\d+)?(?:\s?(?:ft|in|lb|cm|kg/m²|kg|mmHg)\b)?")
 
 
 @pytest.fixture(scope="module")
