@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from screening import assets, commands, errors, filters, headers, request_log, settings
+from screening.language import choose as language
 from screening.records import database, migrate
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     assets.init_app(app)
     request_log.init_app()
     filters.init_app(app)
+    language.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     if _is_run_command() and _serves_in_this_process():
@@ -95,11 +97,13 @@ def register_blueprints(app: Flask) -> None:
     from screening.staff import bp as staff
     from screening.wizard import bp as wizard
     from screening.wizard.invite_views import bp as invite
+    from screening.wizard.language_views import bp as language_link
 
     app.register_blueprint(wizard)
     app.register_blueprint(invite)
+    app.register_blueprint(language_link)
     app.register_blueprint(staff)
 
     @app.context_processor
     def _globals():
-        return {"service_name": "Ketamine treatment screening"}
+        return {"service_name": language.gettext("Ketamine treatment screening")}

@@ -8,17 +8,22 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from screening.language import N_
+from screening.language.choose import _
+
 log = logging.getLogger(__name__)
 
+# Shown in the patient's language (translated where the page is made); staff pages are always in English.
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again. Answers you saved are safe."),
-    404: ("Page not found", "Check the address, or go back to the start of the questionnaire."),
-    405: ("That did not work", "Please use the buttons on the page to move through the questionnaire."),
-    410: ("This has expired", "Please start again."),
-    413: ("Too much was sent", "That answer is too long to send. Please shorten it and try again. "
-                               "Answers you saved earlier are safe."),
-    429: ("Too many tries", "Please wait a while and try again."),
-    500: ("Sorry, there is a problem with the service", "Please try again later. Answers you saved are safe."),
+    400: (N_("Something was wrong with that request"), N_("Please go back and try again. Answers you saved are safe.")),
+    404: (N_("Page not found"), N_("Check the address, or go back to the start of the questionnaire.")),
+    405: (N_("That did not work"), N_("Please use the buttons on the page to move through the questionnaire.")),
+    410: (N_("This has expired"), N_("Please start again.")),
+    413: (N_("Too much was sent"), N_("That answer is too long to send. Please shorten it and try again. "
+                                      "Answers you saved earlier are safe.")),
+    429: (N_("Too many tries"), N_("Please wait a while and try again.")),
+    500: (N_("Sorry, there is a problem with the service"),
+          N_("Please try again later. Answers you saved are safe.")),
 }
 
 
@@ -39,15 +44,15 @@ def _page(status: int, title: str | None = None, message: str | None = None):
     messages = STAFF_MESSAGES if staff else MESSAGES
     default_title, default_message = messages.get(status, messages[400])
     return render_template("staff/error.html" if staff else "error.html", status=status,
-                           title=title or default_title, message=message or default_message), status
+                           title=_(title or default_title), message=_(message or default_message)), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        return _page(400, "Your page timed out",
-                     "For your security, forms expire after a while or when sent from elsewhere. "
-                     "Go back, reload the page and try again: answers you saved before are safe.")
+        return _page(400, N_("Your page timed out"),
+                     N_("For your security, forms expire after a while or when sent from elsewhere. "
+                        "Go back, reload the page and try again: answers you saved before are safe."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -14,6 +14,8 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from screening.clock import aware, utcnow
+from screening.language import ENGLISH, ENGLISH_NAMES
+from screening.language.choose import current, current_words
 
 FILTERS: dict[str, Callable] = {}
 
@@ -45,7 +47,9 @@ def _written(moment: date | None, month: str, clock_joiner: str | None) -> str:
 
 @_filter("us_date")
 def _us_date(moment: date | None) -> str:
-    """'December 3, 2026'."""
+    """'December 3, 2026'; on a patient's page in another language, as it writes dates ('3 de diciembre de 2026')."""
+    if moment is not None and current() != ENGLISH:
+        return current_words().date(_in_utc(moment))
     return _written(moment, "%B", None)
 
 
@@ -93,10 +97,31 @@ def _crisis_link(found: re.Match) -> str:
     return f'<a href="tel:{number}">{number}</a>{text_too}'
 
 
+# Spanish texts say "llame al 988 y marque 2" (the Lifeline's Spanish line) and "envíe AYUDA al 988" (its Spanish
+# text line): https://988lifeline.org/help-yourself/en-espanol/ and SAMHSA, "988 Suicide & Crisis Lifeline
+# adds Spanish text and chat", July 2023. Each 911 and 988 is a link that calls; "AYUDA al 988" one that texts it.
+_CRISIS_NUMBERS_ES = re.compile(r"\bAYUDA al 988\b|\b(911|988)\b")
+
+
+def _crisis_link_es(found: re.Match) -> str:
+    number = found.group(1)
+    if number is None:
+        return '<a href="sms:988?body=AYUDA">AYUDA al 988</a>'
+    return f'<a href="tel:{number}">{number}</a>'
+
+
 @_filter("crisis_links")
 def _crisis_links(text: str) -> Markup:
     """The text, escaped, with 911 and 988 as links a phone calls at a tap, and 988 as one it texts too."""
+    if current() == "es":
+        return Markup(_CRISIS_NUMBERS_ES.sub(_crisis_link_es, str(escape(text))))
     return Markup(_CRISIS_NUMBERS.sub(_crisis_link, str(escape(text))))
+
+
+@_filter("language_name")
+def _language_name(code: str | None) -> str:
+    """A language as staff read it: 'Spanish'. A submission from before languages were kept was in English."""
+    return ENGLISH_NAMES.get(code or ENGLISH, code or "")
 
 
 def init_app(app: Flask) -> None:

@@ -15,11 +15,15 @@ from screening.catalogue.formats import parse_iso, text_problem, us_date, years_
 from screening.catalogue.measures import MEASURES, bmi
 from screening.catalogue.types import DATE, DONT_KNOW, MULTI, NUMBER, PREFER_NOT, TEXT, Catalogue, Question, Step
 from screening.clock import age_day
+from screening.catalogue.translated import translated
 from screening.conditions.language import Condition, compile_condition
+from screening.language import ENGLISH, N_
+from screening.language.words import ENGLISH_WORDS, Words, words
 
-NOT_ASKED = "Not asked"
-NOT_ANSWERED = "Not answered"
-SPECIAL_LABELS = {DONT_KNOW: "I don't know", PREFER_NOT: "Prefer not to say"}
+NOT_ASKED = N_("Not asked")
+NOT_ANSWERED = N_("Not answered")
+SPECIAL_LABELS = {DONT_KNOW: N_("I don't know"), PREFER_NOT: N_("Prefer not to say")}
+COULD_NOT_WORK_OUT = N_("Could not be worked out")
 
 
 def compile_show_when(catalogue: Catalogue) -> dict[str, Condition]:
@@ -43,15 +47,28 @@ def compile_show_when(catalogue: Catalogue) -> dict[str, Condition]:
 class Questionnaire:
     """The catalogue together with its branching, so every caller decides visibility the same way."""
 
-    def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] | None = None):
+    def __init__(self, catalogue: Catalogue = CATALOGUE, show_when: Mapping[str, Condition] | None = None,
+                 words: Words = ENGLISH_WORDS, version: str | None = None):
         self.catalogue = catalogue
         self.show_when = compile_show_when(catalogue) if show_when is None else show_when
         # Worked out once: every submission and every FHIR export names it.
-        self.version = version_of(catalogue)
+        self.version = version or version_of(catalogue)
+        self.words = words
+        self._languages: dict[str, Questionnaire] = {}
         # prune's walk, each question with the matcher of its show_when: it runs on every save, every
         # evaluation and every submission a replay reads.
         self._prune_plan = tuple((q.id, c.matcher if (c := self.show_when.get(q.id)) is not None else None)
                                  for q in catalogue.asked)
+
+    def in_language(self, code: str) -> "Questionnaire":
+        """The same questions, branching and version, with every text a patient reads in that language."""
+        language = words(code)
+        if language.code == self.words.code:
+            return self
+        if language.code not in self._languages:
+            self._languages[language.code] = Questionnaire(
+                translated(self.catalogue, language.gettext), self.show_when, language, self.version)
+        return self._languages[language.code]
 
     def is_asked(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.show_when.get(question.id)
@@ -123,11 +140,12 @@ class Questionnaire:
 
     def display(self, question: Question, answers: Mapping[str, Any]) -> str:
         """The answer as the patient would read it back."""
+        _ = self.words.gettext
         if question.id not in answers:
             if question.worked_out_from:
-                return "Could not be worked out"
-            return NOT_ANSWERED if self.is_asked(question, answers) else NOT_ASKED
-        return display_value(question, answers[question.id])
+                return _(COULD_NOT_WORK_OUT)
+            return _(NOT_ANSWERED) if self.is_asked(question, answers) else _(NOT_ASKED)
+        return display_value(question, answers[question.id], self.words)
 
 
 def _age(answers: Mapping[str, Any], score: Question, as_of: date) -> int | None:
@@ -153,9 +171,10 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def display_value(question: Question, value: Any) -> str:
+def display_value(question: Question, value: Any, words: Words = ENGLISH_WORDS) -> str:
+    """`question` is in the language of `words` (Questionnaire.in_language), which writes the rest."""
     if isinstance(value, str) and value in SPECIAL_LABELS and question.choice_label(value) is None:
-        return SPECIAL_LABELS[value]
+        return words.gettext(SPECIAL_LABELS[value])
     if question.measure and _is_number(value):
         return MEASURES[question.measure].shown(value)
     if question.type == MULTI and isinstance(value, list):
@@ -163,7 +182,7 @@ def display_value(question: Question, value: Any) -> str:
     if question.type == NUMBER and question.unit and not isinstance(value, str):
         return f"{value} {question.unit_of(value)}"
     if question.type == DATE and (day := parse_iso(value)) is not None:
-        return us_date(day)
+        return words.date(day) if words.code != ENGLISH else us_date(day)
     if question.choices or question.unknown:
         return question.choice_label(value) or str(value)
     return str(value)

@@ -31,12 +31,15 @@ app = create_app({"TESTING": True, "SECRET_KEY": "install-test", "WTF_CSRF_ENABL
                   "DATABASE_URL": url}, instance_path=instance)
 client = app.test_client()
 pages = {"/": client.get("/"), "/start": client.post("/start", follow_redirects=True),
-         "/static/screening.css": client.get("/static/screening.css")}
+         "/static/screening.css": client.get("/static/screening.css"),
+         "/ in Spanish": client.get("/", headers={"Accept-Language": "es"})}
 print(json.dumps({
     "site_packages": sysconfig.get_path("purelib"),
     "package": screening.__file__,
     "rules_path": app.config["RULES_PATH"],
     "templates": app.jinja_loader.searchpath,
+    "compiled": sorted(p.relative_to(sysconfig.get_path("purelib")).as_posix()
+                       for p in __import__("pathlib").Path(screening.__file__).parent.glob("translations/*/*/*.mo")),
     "pages": {path: [page.status_code, page.get_data(as_text=True)] for path, page in pages.items()},
 }))
 """
@@ -74,6 +77,8 @@ def test_the_wheel_carries_templates_rules_static_files_and_migrations(wheel):
             "screening/records/migrations/script.py.mako"} <= expected
     with zipfile.ZipFile(wheel) as archive:
         assert sorted(expected - set(archive.namelist())) == []
+        # Compiled by the build, so an installed app never writes into its own package.
+        assert "screening/translations/es/LC_MESSAGES/messages.mo" in archive.namelist()
         assert archive.read("screening/rules.yaml") == (ROOT / "rules.yaml").read_bytes()
 
 
@@ -98,5 +103,8 @@ def test_the_installed_wheel_serves_pages_from_its_own_package(wheel, tmp_path):
     assert status == 200 and "Before your ketamine treatment: health questions" in text
     status, text = seen["pages"]["/start"]
     assert status == 200 and "Step 1 of" in text and f"<h1>{STEPS[0].title}</h1>" in text, text[:2000]
+    status, text = seen["pages"]["/ in Spanish"]
+    assert status == 200 and "Antes de su tratamiento con ketamina: preguntas de salud" in text
+    assert seen["compiled"] == ["screening/translations/es/LC_MESSAGES/messages.mo"]
     status, text = seen["pages"]["/static/screening.css"]
     assert status == 200 and text == (ROOT / "screening" / "static" / "screening.css").read_text()

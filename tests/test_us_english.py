@@ -45,7 +45,9 @@ def rules_texts():
     rules = yaml.safe_load((ROOT / "rules.yaml").read_text())
     for rule in rules["rules"]:
         for field in ("title", "patient", "clinician"):
-            yield f"rule {rule['id']}: {field}", rule[field]
+            # A title or patient text in several languages (docs/rules.md, section 16): its English.
+            text = rule[field]["en"] if isinstance(rule[field], dict) else rule[field]
+            yield f"rule {rule['id']}: {field}", text
     for example in rules["examples"]:
         yield "example", example["name"]
 

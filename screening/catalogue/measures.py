@@ -12,28 +12,32 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from screening.language import N_
+from screening.language.words import ENGLISH_WORDS, Words
+
 CM_PER_INCH = 2.54
 KG_PER_POUND = 0.45359237
 # Longer than anything a patient means ("5 feet 11.5 inches"), short enough that a regex never runs long.
 MAX_TYPED = 30
 
 _NUMBER = r"(\d{1,4}(?:\.\d{1,2})?)"
-_FEET = r"(?:ft|feet|foot|')"
-_INCHES = r"(?:in|ins|inch|inches|\"|'')"
+# The Spanish words too (pies, pulgadas, libras, centímetros), for a patient reading the questions in Spanish.
+_FEET = r"(?:ft|feet|foot|pies?|')"
+_INCHES = r"(?:in|ins|inch|inches|pulgadas?|pulg|\"|'')"
 _HEIGHT_FORMS: tuple[tuple[re.Pattern[str], Callable[..., float | None]], ...] = tuple(
     (re.compile(pattern, re.ASCII), read) for pattern, read in (
         # 5 ft 7 in, 5ft 7in, 5'7", 5' 7, 5 feet 7 inches, 5 ft, 5 ft, 7 in, 5 ft and 7 in
-        (rf"(\d{{1,2}})\s*{_FEET}\s*(?:,|and)?\s*(?:{_NUMBER}\s*{_INCHES}?)?",
+        (rf"(\d{{1,2}})\s*{_FEET}\s*(?:,|and|y)?\s*(?:{_NUMBER}\s*{_INCHES}?)?",
          lambda feet, inches=None: _feet_and_inches(feet, inches)),
         (rf"(\d{{1,2}})\s+{_NUMBER}", lambda feet, inches: _feet_and_inches(feet, inches)),
         (rf"{_NUMBER}\s*{_INCHES}", lambda inches: float(inches) * CM_PER_INCH),
-        (rf"{_NUMBER}\s*(?:cm|cms|centimeters?|centimetres?)", float),
-        (rf"{_NUMBER}\s*(?:m|meters?|metres?)", lambda meters: float(meters) * 100),
+        (rf"{_NUMBER}\s*(?:cm|cms|centimeters?|centimetres?|centímetros?|centimetros?)", float),
+        (rf"{_NUMBER}\s*(?:m|meters?|metres?|metros?)", lambda meters: float(meters) * 100),
     )
 )
 _WEIGHT_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], float]], ...] = tuple(
     (re.compile(pattern, re.ASCII), read) for pattern, read in (
-        (rf"{_NUMBER}\s*(?:lb|lbs|pounds?)?", lambda pounds: float(pounds) * KG_PER_POUND),
+        (rf"{_NUMBER}\s*(?:lb|lbs|pounds?|libras?)?", lambda pounds: float(pounds) * KG_PER_POUND),
         (rf"{_NUMBER}\s*(?:kg|kgs|kilos?|kilograms?|kilogrammes?)", float),
     )
 )
@@ -103,15 +107,19 @@ class Measure:
     # The name of the CSV column holding the US form, beside the metric one.
     us_column: str
     unreadable: str
+    # "Height", "Weight": what a message calls it, in words the patient's language translates.
+    title: str = ""
 
-    def problem(self, typed: str) -> str | None:
-        """Why `typed` is not a height (or weight) this form takes, or None."""
+    def problem(self, typed: str, words: Words = ENGLISH_WORDS) -> str | None:
+        """Why `typed` is not a height (or weight) this form takes, or None; in the language of `words`."""
         value = self.read(typed)
         if value is None:
-            return self.unreadable
+            return words.gettext(self.unreadable)
         if not self.low <= value <= self.high:
-            return (f"{self.name.capitalize()} must be between {self.us(self.low)} and {self.us(self.high)} "
-                    f"({number(self.low)} {self.unit} and {number(self.high)} {self.unit})")
+            return words.gettext("%(what)s must be between %(low_us)s and %(high_us)s (%(low)s %(unit)s and "
+                                 "%(high)s %(unit)s)") % {
+                "what": words.gettext(self.title), "low_us": self.us(self.low), "high_us": self.us(self.high),
+                "low": number(self.low), "high": number(self.high), "unit": self.unit}
         return None
 
     def metric(self, value: float) -> str:
@@ -132,11 +140,11 @@ class Measure:
 # reads plainly in both systems; the metric ends are those, rounded as a typed value is.
 HEIGHT = Measure(
     "height", "cm", round(36 * CM_PER_INCH, 1), round(96 * CM_PER_INCH, 1), read_height, us_height, "height_ft_in",
-    "Enter your height in feet and inches, like 5 ft 7 in, or in centimeters, like 170 cm",
+    N_("Enter your height in feet and inches, like 5 ft 7 in, or in centimeters, like 170 cm"), N_("Height"),
 )
 WEIGHT = Measure(
     "weight", "kg", round(50 * KG_PER_POUND, 1), round(800 * KG_PER_POUND, 1), read_weight, us_weight, "weight_lb",
-    "Enter your weight in pounds, like 160 lb, or in kilograms, like 73 kg",
+    N_("Enter your weight in pounds, like 160 lb, or in kilograms, like 73 kg"), N_("Weight"),
 )
 MEASURES = {m.name: m for m in (HEIGHT, WEIGHT)}
 

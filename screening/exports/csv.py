@@ -69,6 +69,8 @@ def submission_columns() -> list[tuple[str, Callable[[Submission], Any]]]:
         ("rules_version", lambda s: s.rules_version),
         ("rules_sha256", lambda s: s.rules_sha256),
         ("catalogue_version", lambda s: s.catalogue_version),
+        # The language the patient read the questions in; the answers are the same values in every language.
+        ("language", lambda s: s.language or "en"),
         ("highest_severity", lambda s: s.highest_severity or ""),
         ("urgent_count", lambda s: s.urgent_count),
         ("discuss_count", lambda s: s.discuss_count),

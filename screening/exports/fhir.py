@@ -32,6 +32,11 @@ How the catalogue maps onto FHIR (docs: README, "FHIR export"):
   know" on a number, ...) gets no enableWhen, so the item is always enabled: a form filler asks it
   rather than skipping it, the safer mistake. The original condition goes with it, as JSON, in the
   extension SHOW_WHEN_URL. None of the catalogue's conditions needs this today.
+- Every text a patient reads (a group's title, an intro, a question, a hint, an option's display) carries its
+  translations with the core `translation` extension (TRANSLATION_URL, `lang` and `content`) on the element's
+  primitive (`_text`, `_display`), one per language the app has besides English; the Questionnaire's
+  `language` is en. A response's `language` is the one the patient read the questions in; its answers'
+  displays stay English, as the clinic files them.
 - The Questionnaire's version is a hash of the catalogue, so a changed question gives a new version.
   Every submission stores the catalogue version it was asked with, and its response points at that
   version of the Questionnaire.
@@ -69,6 +74,8 @@ from screening.catalogue.types import (
 )
 from screening.catalogue.formats import parse_iso
 from screening.conditions.language import All, Any_, Comparison, Condition
+from screening.language import ENGLISH, LANGUAGES
+from screening.language.words import words
 from screening.conditions.operators import (
     ANSWERED,
     FHIR_INTEGER,
@@ -80,6 +87,7 @@ from screening.conditions.operators import (
 )
 
 DEFAULT_BASE = "https://example.org/fhir"
+TRANSLATION_URL = "http://hl7.org/fhir/StructureDefinition/translation"
 QUESTIONNAIRE_ID = "ketamine-screening"
 NAME = "KetamineTreatmentScreening"
 TITLE = "Ketamine treatment screening"
@@ -157,6 +165,7 @@ def build_questionnaire(base: str = DEFAULT_BASE, questionnaire: Questionnaire =
         "name": NAME,
         "title": TITLE,
         "status": "active",
+        "language": ENGLISH,
         "subjectType": ["Patient"],
         "description": "Health history asked before ketamine treatment. The answers make a 'discuss with your "
                        "doctor' summary of topics to talk through; they decide nothing by themselves.",
@@ -167,26 +176,41 @@ def build_questionnaire(base: str = DEFAULT_BASE, questionnaire: Questionnaire =
 def _group(step: Step, questionnaire: Questionnaire, base: str) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     if step.intro:
-        items.append({"linkId": f"{group_link_id(step)}.intro", "type": "display", "text": step.intro})
+        items.append({"linkId": f"{group_link_id(step)}.intro", "type": "display", **_text(step.intro)})
     items.extend(_question_item(q, questionnaire, base) for q in asked_as_items(step))
-    return {"linkId": group_link_id(step), "type": "group", "text": step.title, "item": items}
+    return {"linkId": group_link_id(step), "type": "group", **_text(step.title), "item": items}
 
 
-def _coding(question: Question, value: str, base: str) -> dict[str, Any]:
+def translations(text: str) -> dict[str, Any]:
+    """The element extension holding `text` in every other language the app has (FHIR's `translation`)."""
+    return {"extension": [
+        {"url": TRANSLATION_URL, "extension": [{"url": "lang", "valueCode": code},
+                                               {"url": "content", "valueString": words(code).gettext(text)}]}
+        for code in LANGUAGES if code != ENGLISH]}
+
+
+def _text(text: str, key: str = "text") -> dict[str, Any]:
+    """`text` as an element's `key`, with its translations on `_key`."""
+    return {key: text, f"_{key}": translations(text)}
+
+
+def _coding(question: Question, value: str, base: str, translated: bool = False) -> dict[str, Any]:
     coding = {"system": answer_system(question.id, base), "code": value}
     label = question.choice_label(value)
-    return {**coding, "display": label} if label else coding
+    if not label:
+        return coding
+    return {**coding, **(_text(label, "display") if translated else {"display": label})}
 
 
 def _question_item(question: Question, questionnaire: Questionnaire, base: str) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": question.id, "text": question.label}
+    item: dict[str, Any] = {"linkId": question.id, **_text(question.label)}
     extensions: list[dict[str, Any]] = []
     if question.type in (CHOICE, MULTI):
         item["type"] = "choice"
         if question.type == MULTI:
             item["repeats"] = True
         item["answerOption"] = [
-            {"valueCoding": _coding(question, c.value, base),
+            {"valueCoding": _coding(question, c.value, base, translated=True),
              **({"extension": [{"url": OPTION_EXCLUSIVE_URL, "valueBoolean": True}]} if c.exclusive else {})}
             for c in question.all_choices
         ]
@@ -226,7 +250,7 @@ def _question_item(question: Question, questionnaire: Questionnaire, base: str) 
         item = {"extension": extensions, **item}
     item["required"] = question.required
     if question.hint:
-        item["item"] = [{"linkId": f"{question.id}.hint", "type": "display", "text": question.hint}]
+        item["item"] = [{"linkId": f"{question.id}.hint", "type": "display", **_text(question.hint)}]
     return item
 
 
@@ -320,8 +344,9 @@ class Identity:
 
 def build_response(reference: str, submitted_at: datetime, answers: Mapping[str, Any], base: str = DEFAULT_BASE,
                    questionnaire: Questionnaire = QUESTIONNAIRE, asked_with: str | None = None,
-                   identity: Identity | None = None) -> dict[str, Any]:
+                   identity: Identity | None = None, language: str = ENGLISH) -> dict[str, Any]:
     """The response for one submission's stored answers; questions not asked or not answered are left out.
+    `language`: the one the patient read the questions in.
 
     Scores are worked out as of the day it was sent (UTC), so an exported age is the age the rules saw.
     """
@@ -342,6 +367,7 @@ def build_response(reference: str, submitted_at: datetime, answers: Mapping[str,
         "questionnaire": f"{canonical_url(base)}|{asked_with or catalogue_version(questionnaire)}",
         "status": "completed",
         "authored": iso_utc(submitted_at),
+        "language": language,
     }
     if identity is not None and identity.recorded:
         response.update(contained=[patient(identity, base)], subject=PATIENT_REFERENCE, author=PATIENT_REFERENCE,
@@ -356,7 +382,7 @@ def response_for(submission: Any, base: str = DEFAULT_BASE,
     """The response for a stored submission, with its patient (screening.records.models.Submission)."""
     return build_response(submission.reference, submission.submitted_at, submission.answers, base=base,
                           questionnaire=questionnaire, asked_with=submission.catalogue_version or None,
-                          identity=Identity.of(submission))
+                          identity=Identity.of(submission), language=getattr(submission, "language", None) or ENGLISH)
 
 
 def patient(identity: Identity, base: str = DEFAULT_BASE) -> dict[str, Any]:

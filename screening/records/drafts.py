@@ -34,11 +34,11 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def create(db: Session, days: int) -> tuple[Draft, str]:
+def create(db: Session, days: int, language: str = "en") -> tuple[Draft, str]:
     code = new_code()
     now = utcnow()
     draft = Draft(id=secrets.token_urlsafe(32), resume_hash=_hash(code), answers={}, presented=[],
-                  created_at=now, updated_at=now, expires_at=now + timedelta(days=days))
+                  created_at=now, updated_at=now, expires_at=now + timedelta(days=days), language=language)
     db.add(draft)
     db.commit()
     return draft, code
@@ -145,3 +145,8 @@ def code_hash(typed: str) -> str | None:
 def expires_on(draft: Draft) -> datetime:
     return aware(draft.expires_at)
 
+
+
+def set_language(db: Session, draft: Draft, language: str) -> None:
+    draft.language = language
+    db.commit()

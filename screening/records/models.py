@@ -35,6 +35,8 @@ class Draft(Base):
     # about it: a patient who saw the crisis message and closed the page is not forgotten.
     urgent_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the patient reads the questionnaire in (screening.language), kept for a resume elsewhere.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class RulesVersion(Base):
@@ -98,6 +100,11 @@ class Submission(Base):
     # A clinician saw an urgent submission's alert: who and when. Separate from being reviewed.
     acknowledged_by: Mapped[str | None] = mapped_column(String(254))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the patient used; staff read everything in English ("Patient's language: Spanish").
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # The topics as the patient's summary shows them in each language but English, {"es": [...]}: `topics`, the
+    # clinic's copy, is the English one. None before languages were kept.
+    patient_topics: Mapped[dict[str, list[dict[str, Any]]] | None] = mapped_column(JSON)
 
 
 class NameKey(Base):

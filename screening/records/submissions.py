@@ -14,6 +14,7 @@ from screening.catalogue.types import DATE
 from screening.records import codes, outbox
 from screening.records.models import Draft, Invitation, NameKey, RulesVersion, Submission
 from screening.records.names import keys_of
+from screening.language import ENGLISH, LANGUAGES
 from screening.rules.engine import evaluate
 from screening.rules.model import SEVERITIES, Because, RuleSet, Summary, Topic
 
@@ -34,7 +35,8 @@ def new_reference(db: Session) -> str:
 
 
 def submit(db: Session, draft: Draft, ruleset: RuleSet,
-           questionnaire: Questionnaire = QUESTIONNAIRE, alert_channels: Sequence[str] = ()) -> Submission | None:
+           questionnaire: Questionnaire = QUESTIONNAIRE, alert_channels: Sequence[str] = (),
+           language: str | None = None) -> Submission | None:
     """Store the answers as asked (hidden branches dropped), their summary and the rules that made it.
 
     A summary that alerts the clinic gets its alert in the same commit (the outbox: a mail server that is down
@@ -45,6 +47,12 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
     answers = questionnaire.prune(draft.answers)
     now = utcnow()
     summary = evaluate(ruleset, answers, questionnaire, as_of=age_day(now))
+    # The clinic's copy is in English; the patient's summary is kept in every other language too, as they read it
+    # (and as they would, should they switch language on the summary page).
+    language = language or draft.language or ENGLISH
+    patient_topics = {code: [t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=age_day(now),
+                                                           language=code).topics]
+                      for code in LANGUAGES if code != ENGLISH}
     keep_rules_text(db, ruleset)
     counts = {s: sum(t.severity == s for t in summary.topics) for s in SEVERITIES}
     submission = Submission(
@@ -54,7 +62,7 @@ def submit(db: Session, draft: Draft, ruleset: RuleSet,
         highest_severity=summary.highest_severity,
         urgent_count=counts["urgent"], discuss_count=counts["discuss"], mention_count=counts["mention"],
         resume_hash=draft.resume_hash, resume_until=draft.expires_at, submitted_at=now,
-        invitation_id=draft.invitation_id, **identity_of(answers),
+        invitation_id=draft.invitation_id, language=language, patient_topics=patient_topics, **identity_of(answers),
     )
     submission.name_keys = [NameKey(key=k) for k in keys_of(submission.first_name, submission.last_name)]
     # Send pressed twice: only the request that deletes the draft stores a submission; the other finds that one.
@@ -115,8 +123,10 @@ def resume_lapsed(submission: Submission) -> bool:
     return submission.resume_until is None or aware(submission.resume_until) <= utcnow()
 
 
-def summary_of(submission: Submission) -> Summary:
+def summary_of(submission: Submission, language: str = ENGLISH) -> Summary:
+    """The stored summary: the clinic's, in English, or as a patient reads it in `language`."""
+    stored = (submission.patient_topics or {}).get(language, submission.topics)
     topics = tuple(
-        Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in submission.topics
+        Topic(**{**t, "because": tuple(Because(**b) for b in t["because"])}) for t in stored
     )
     return Summary(submission.rules_version, submission.rules_sha256, topics)

@@ -16,11 +16,12 @@ from screening.questionnaire import QUESTIONNAIRE, Questionnaire, answer_problem
 from screening.conditions.language import compile_condition, suggest
 from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, raised_rules
-from screening.rules.model import RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
+from screening.rules.model import PATIENT_KEYS, RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
+from screening.language import ENGLISH, LANGUAGES
 from screening.conditions.yamlload import LocDict, LocList, Mark, mark_of
 from screening.readability import too_hard
 
-TOP_KEYS = ("version", "rules", "examples")
+TOP_KEYS = ("version", "languages", "rules", "examples")
 EXAMPLE_KEYS = ("name", "answers", "raises", "does not raise", "alerts")
 # A flag that is neither true nor false, already reported.
 _INVALID = object()
@@ -31,6 +32,13 @@ DECISION_WORDS = re.compile(
     r"\b(eligib\w*|ineligib\w*|approved?|approval|cleared|clearance|disqualif\w*|unsuitable"
     r"|not suitable|candidates?"
     r"|rejected|denied|(?:can|may)(?:not|'t| not) have (?:ketamine|treatment|this treatment))\b",
+    re.IGNORECASE,
+)
+# The same in Spanish: no page, in any language, says eligible or the like.
+DECISION_WORDS_ES = re.compile(
+    r"\b((?:no )?elegib\w*|inelegib\w*|(?:no )?apt[oa]s?|aptitud|aprobad[oa]s?|aprobaci[oó]n|descartad[oa]s?"
+    r"|candidat[oa]s?|descalificad\w*|rechazad[oa]s?|denegad[oa]s?|autorizad[oa]s?|idóne[oa]s?"
+    r"|(?:no )?(?:puede|podrá|debe) recibir (?:la ketamina|ketamina|el tratamiento|tratamiento|este tratamiento))\b",
     re.IGNORECASE,
 )
 
@@ -105,9 +113,11 @@ class _Checker:
         if not isinstance(version, (str, int, float)) or isinstance(version, bool) or not str(version).strip():
             self.report(mark_of(data, "version") if "version" in data else data.mark,
                         "the file needs a 'version:' label, such as version: \"2026-11-25\"; change it with every edit")
+        self.languages = self._languages(data)
         rules = self._rules(data)
         examples = self._examples(data)
-        ruleset = RuleSet(str(version), sha256(text), text, tuple(rules), tuple(e for e, _ in examples))
+        ruleset = RuleSet(str(version), sha256(text), text, tuple(rules), tuple(e for e, _ in examples),
+                          self.languages)
         if not self.problems:
             self._run_examples(ruleset, data, examples)
         return ruleset
@@ -133,6 +143,30 @@ class _Checker:
         self.report(mark_of(data, key) if key in data else data.mark,
                     f"'{key}:' must be a list, each item starting with '- ' on a new line")
         return LocList()
+
+    def _languages(self, data: LocDict) -> tuple[str, ...]:
+        """`languages: [en, es]`: English first, each one the app has a catalog for. Absent: English only."""
+        if "languages" not in data:
+            return (ENGLISH,)
+        value = data["languages"]
+        if not isinstance(value, LocList) or not value or not all(isinstance(v, str) for v in value):
+            self.report(mark_of(data, "languages"), "'languages:' is a list of language codes, English first, "
+                                                    "such as languages: [en, es]")
+            return (ENGLISH,)
+        if value[0] != ENGLISH:
+            self.report(mark_of(data, "languages"), f"'languages:' starts with en, the clinic's language, in which "
+                                                    f"'clinician' and 'source' are written: languages: [en, "
+                                                    f"{', '.join(v for v in value if v != ENGLISH)}]")
+        kept = []
+        for index, code in enumerate(value):
+            if code not in LANGUAGES:
+                self.report(mark_of(value, index) or mark_of(data, "languages"),
+                            f"'languages:' names {code!r}, which the app has no catalog for, so its patients would "
+                            f"read the questions in another language (it has: {', '.join(LANGUAGES)})"
+                            f"{suggest(code, LANGUAGES)}")
+            elif code not in kept:
+                kept.append(code)
+        return tuple([ENGLISH] + [code for code in kept if code != ENGLISH])
 
     # -- rules -----------------------------------------------------------------------------
 
@@ -230,8 +264,9 @@ class _Checker:
             self.report(mark_of(node, "severity") if "severity" in node else node.mark,
                         f"'severity:' must be one of {', '.join(SEVERITIES)}, not {severity!r}{suggest(severity, SEVERITIES)}"
                         if "severity" in node else f"the rule needs 'severity:' ({', '.join(SEVERITIES)})")
+        translations: dict[str, dict[str, str]] = {code: {} for code in self.languages[1:]}
         for key in TEXT_KEYS:
-            ok = self._text(node, key) and ok
+            ok = self._texts(node, key, translations) and ok
         if "when" not in node:
             self.report(node.mark, "the rule needs 'when:', the condition that raises it")
             return None
@@ -241,8 +276,9 @@ class _Checker:
         condition = compile_condition(node["when"], self.catalogue, self.report)
         if condition is None or not ok or alert is _INVALID or unless is _INVALID:
             return None
-        return Rule(node["id"], severity, node["title"].strip(), node["patient"].strip(),
-                    node["clinician"].strip(), node["source"].strip(), condition, alert, unless)
+        return Rule(node["id"], severity, _english(node["title"]), _english(node["patient"]),
+                    node["clinician"].strip(), node["source"].strip(), condition, alert, unless,
+                    {code: texts for code, texts in translations.items() if texts})
 
     def _flag(self, node: LocDict, key: str, meaning: str) -> bool | None | object:
         """`key: true` or `key: false`, None when absent, _INVALID (reported) otherwise. yes/no stay words in this
@@ -255,36 +291,100 @@ class _Checker:
         self.report(mark_of(node, key), f"'{key}:' takes true or false, not {value!r}: {meaning}")
         return _INVALID
 
-    def _text(self, node: LocDict, key: str) -> bool:
+    def _texts(self, node: LocDict, key: str, translations: dict[str, dict[str, str]]) -> bool:
+        """A text in English; a title and a patient text also in every other language the file declares, as
+        `key:` with an `en:` and an `es:` line under it (docs/rules.md, section 16)."""
         value = node.get(key)
+        if key not in PATIENT_KEYS or not isinstance(value, LocDict):
+            if key in PATIENT_KEYS and len(self.languages) > 1 and isinstance(value, str) and value.strip():
+                self.report(mark_of(node, key, of_key=True),
+                            f"'{key}' is written in English only, and the file declares {', '.join(self.languages)}: "
+                            f"write it as '{key}:' with a line for each, '  en: ...' then '  es: ...'")
+                self._text(node, key)
+                return False
+            return self._text(node, key)
+        self._duplicates(value)
+        self._unknown_keys(value, self.languages, f"in '{key}' (the languages this file declares)")
+        ok = True
+        for code in self.languages:
+            if code not in value:
+                ok = False
+                self.report(mark_of(node, key, of_key=True),
+                            f"'{key}' has no '{code}:' text; the file declares {', '.join(self.languages)}, so "
+                            f"every title and patient text is written in each")
+        if ENGLISH not in value:
+            return False
+        ok = self._text(value, ENGLISH, key) and ok
+        english = value[ENGLISH] if isinstance(value[ENGLISH], str) else ""
+        for code in self.languages[1:]:
+            if code in value:
+                text = self._translation(value, code, key, english)
+                if text is None:
+                    ok = False
+                else:
+                    translations[code][key] = text
+        return ok
+
+    def _translation(self, node: LocDict, code: str, key: str, english: str) -> str | None:
+        """The `code:` text of `key`: said, with the English text's placeholders, no decision, plain."""
+        text = node.get(code)
+        where = mark_of(node, code)
+        if not isinstance(text, str) or not text.strip():
+            self.report(where, f"'{key}' needs some text after '{code}:'")
+            return None
+        ok = True
+        for words in (DECISION_WORDS, DECISION_WORDS_ES):
+            decision = words.search(text)
+            if decision:
+                ok = False
+                self.report(where, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision about "
+                                   "treatment: the summary only suggests what to discuss, so reword it, e.g. "
+                                   "'hable con su médico sobre ...'")
+        theirs = sorted(set(PLACEHOLDER.findall(text)))
+        ours = sorted(set(PLACEHOLDER.findall(english)))
+        if theirs != ours:
+            ok = False
+            self.report(where, f"'{key}' in {code} quotes {_braces(theirs) or 'no answer'} where the English quotes "
+                               f"{_braces(ours) or 'none'}: the same answers, written the same way, in every language")
+        hard = too_hard(PLACEHOLDER.sub("eso", text), code) if key == "patient" else None
+        if hard:
+            ok = False
+            self.report(where, f"'{key}' in {code} {hard}")
+        return text.strip() if ok else None
+
+    def _text(self, node: LocDict, key: str, shown: str | None = None) -> bool:
+        """One English text: `key` in `node`, called `shown` in messages (title, when written under 'en:')."""
+        value = node.get(key)
+        name = shown or key
         if not isinstance(value, str) or not value.strip():
             self.report(mark_of(node, key) if key in node else node.mark,
-                        f"the rule needs '{key}:' with some text" + _TEXT_HINTS[key])
+                        f"the rule needs '{name}:' with some text" + _TEXT_HINTS[name])
             return False
+        where, key = mark_of(node, key), name
         ok = True
         decision = DECISION_WORDS.search(value)
         if decision:
             ok = False
-            self.report(mark_of(node, key),
+            self.report(where,
                         f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
                         "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
         hard = too_hard(PLACEHOLDER.sub("it", value)) if key == "patient" else None
         if hard:
             ok = False
-            self.report(mark_of(node, key), f"'{key}' {hard}")
+            self.report(where, f"'{key}' {hard}")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
             if key in ("title", "source"):
                 ok = False
-                self.report(mark_of(node, key), f"'{key}' is shown as written, so it cannot quote an answer "
+                self.report(where, f"'{key}' is shown as written, so it cannot quote an answer "
                                                 f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
             elif name not in self.catalogue:
                 ok = False
-                self.report(mark_of(node, key), f"'{key}' has the placeholder {{{name}}}, which names no question"
+                self.report(where, f"'{key}' has the placeholder {{{name}}}, which names no question"
                                                 f"{suggest(name, self.catalogue.ids)}")
             elif self.catalogue[name].identity:
                 ok = False
-                self.report(mark_of(node, key), f"'{key}' has the placeholder {{{name}}}, which is who the patient "
+                self.report(where, f"'{key}' has the placeholder {{{name}}}, which is who the patient "
                                                 "is, not a clinical answer: topics travel in alerts and exports, so "
                                                 "they never quote a name, date of birth or contact; use {age} for age")
         return ok
@@ -412,3 +512,12 @@ _TEXT_HINTS = {
     "clinician": ", what the clinician should know; {question_id} quotes an answer",
     "source": ", the reference this rule rests on (see the clinical reference)",
 }
+
+
+def _english(text: Any) -> str:
+    """A title or patient text's English: the text itself, or its 'en:' line."""
+    return (text[ENGLISH] if isinstance(text, dict) else text).strip()
+
+
+def _braces(names: list[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in names)

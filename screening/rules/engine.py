@@ -26,16 +26,20 @@ def fill(text: str, answers: Mapping[str, Any], questionnaire: Questionnaire = Q
 
 
 def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
-              because: tuple[str, ...] | None = None) -> Topic | None:
-    """The topic `rule` raises on these answers, or None; `because` gives the answers behind it when known."""
+              because: tuple[str, ...] | None = None, language: str = "en") -> Topic | None:
+    """The topic `rule` raises on these answers, or None; `because` gives the answers behind it when known.
+    Title, patient text and those answers are in `language`, the patient's; the clinician text and the source
+    stay in the clinic's English."""
     if because is None:
         because = rule.when.matcher(answers)
         if because is None:
             return None
-    catalogue = questionnaire.catalogue
-    return Topic(rule.id, rule.severity, rule.title, fill(rule.patient, answers, questionnaire),
+    patients = questionnaire.in_language(language)
+    catalogue = patients.catalogue
+    return Topic(rule.id, rule.severity, rule.text("title", patients.words.code),
+                 fill(rule.text("patient", patients.words.code), answers, patients),
                  fill(rule.clinician, answers, questionnaire), rule.source,
-                 tuple(Because(q, catalogue[q].label, questionnaire.display(catalogue[q], answers)) for q in because))
+                 tuple(Because(q, catalogue[q].label, patients.display(catalogue[q], answers)) for q in because))
 
 
 def _stand_in(rule_id: str, rules: Mapping[str, Rule], held: Mapping[str, tuple[str, ...]]) -> str:
@@ -48,40 +52,45 @@ def _stand_in(rule_id: str, rules: Mapping[str, Rule], held: Mapping[str, tuple[
 
 
 def evaluate(ruleset: RuleSet, answers: Mapping[str, Any], questionnaire: Questionnaire = QUESTIONNAIRE,
-             as_of: date | None = None) -> Summary:
+             as_of: date | None = None, language: str = "en") -> Summary:
     """Hidden answers are dropped and scores worked out first, so rules see what was really asked. An age is
-    worked out as of `as_of`, the day the answers were sent (today when not given).
+    worked out as of `as_of`, the day the answers were sent (today when not given). `language`: the patient's,
+    for what the patient reads.
 
     A rule whose `unless:` names a rule that holds is not shown; its answers join the topic that stands in for
     it, so one clinical event gives one topic naming every answer behind it."""
     seen = questionnaire.with_scores(answers, as_of)
     shown, alert = _shown(ruleset, seen)
     if len(shown) < 8:
-        topics = tuple(topic_for(rule, seen, questionnaire, because) for rule, because in shown)
+        topics = tuple(topic_for(rule, seen, questionnaire, because, language) for rule, because in shown)
     else:
-        topics = _topics(shown, seen, questionnaire)
+        topics = _topics(shown, seen, questionnaire, language)
     # A rule that alerts does so even when another topic speaks for it.
     return Summary(ruleset.version, ruleset.sha256, topics, alert=alert)
 
 
 def _topics(shown: list[tuple[Rule, tuple[str, ...]]], seen: Mapping[str, Any],
-            questionnaire: Questionnaire) -> tuple[Topic, ...]:
-    """topic_for on each, with each distinct text filled in and each answer read back once for these answers."""
-    filled: dict[str, str] = {}
+            questionnaire: Questionnaire, language: str = "en") -> tuple[Topic, ...]:
+    """topic_for on each, with each distinct text filled in and each answer read back once for these answers;
+    what the patient reads in `language`, the clinician text in English."""
+    filled: dict[tuple[str, str], str] = {}
     reasons: dict[tuple[str, ...], tuple[Because, ...]] = {}
-    catalogue = questionnaire.catalogue
+    patients = questionnaire.in_language(language)
+    code, catalogue = patients.words.code, patients.catalogue
 
-    def fill_once(text: str) -> str:
-        if text not in filled:
-            filled[text] = fill(text, seen, questionnaire)
-        return filled[text]
+    def fill_once(text: str, shown_in: Questionnaire) -> str:
+        key = (shown_in.words.code, text)
+        if key not in filled:
+            filled[key] = fill(text, seen, shown_in)
+        return filled[key]
 
     topics = []
     for rule, because in shown:
         if because not in reasons:
-            reasons[because] = tuple(Because(q, catalogue[q].label, questionnaire.display(catalogue[q], seen))
+            reasons[because] = tuple(Because(q, catalogue[q].label, patients.display(catalogue[q], seen))
                                      for q in because)
-        topics.append(Topic(rule.id, rule.severity, rule.title, fill_once(rule.patient), fill_once(rule.clinician),
+        topics.append(Topic(rule.id, rule.severity, rule.text("title", code),
+                            fill_once(rule.text("patient", code), patients), fill_once(rule.clinician, questionnaire),
                             rule.source, reasons[because]))
     return tuple(topics)
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Mapping
 
 from screening.conditions.language import Condition, Matcher, shape
 
 SEVERITIES = ("urgent", "discuss", "mention")
 TEXT_KEYS = ("title", "patient", "clinician", "source")
+# Written in every language the file declares (`languages: [en, es]`); clinician and source stay in English.
+PATIENT_KEYS = ("title", "patient")
 RULE_KEYS = ("id", "severity") + TEXT_KEYS + ("when", "unless", "alert")
 
 
@@ -26,10 +28,16 @@ class Rule:
     # Rules that, when their own `when:` holds, stand in for this one: one clinical event gives one topic. The
     # first of them that is shown names this rule's answers too.
     unless: tuple[str, ...] = ()
+    # The title and patient text in each other language the file declares: {"es": {"title": ..., "patient": ...}}.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
 
     @property
     def alerts(self) -> bool:
         return self.alert if self.alert is not None else self.severity == "urgent"
+
+    def text(self, key: str, language: str) -> str:
+        """The title or patient text in `language`; English, as written, when the file has none in it."""
+        return self.translations.get(language, {}).get(key) or getattr(self, key)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class RuleSet:
     text: str
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...] = ()
+    languages: tuple[str, ...] = ("en",)
 
     @cached_property
     def matchers(self) -> tuple[tuple[Matcher, tuple[tuple[int, Rule], ...]], ...]:

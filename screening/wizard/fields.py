@@ -1,6 +1,7 @@
 """WTForms fields for each question type, built from the catalogue.
 
-Every message names the question, because the error summary shows it away from the field.
+Every message names the question, because the error summary shows it away from the field. Questions come in the
+patient's language (Questionnaire.in_language), and so do the messages (screening.language.choose).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from screening.catalogue.formats import FORMATS, birth_date_problem, parts_probl
 from screening.catalogue.measures import MAX_TYPED, MEASURES, Measure
 from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER, Question
 from screening.clock import utcnow
+from screening.language.choose import _, current_words
 from screening.typed import whole_number
 
 class Answered:
@@ -40,7 +42,7 @@ class KnownChoices:
     def __call__(self, form: Form, field: Field) -> None:
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v not in self.question.values for v in values):
-            raise StopValidation(f"Select one of the answers listed for “{self.question.label}”")
+            raise StopValidation(_("Select one of the answers listed for “%(label)s”", label=self.question.label))
 
 
 class ExclusiveChoice:
@@ -52,7 +54,8 @@ class ExclusiveChoice:
     def __call__(self, form: Form, field: Field) -> None:
         alone = [self.question.choice(v) for v in field.data if self.question.choice(v).exclusive]
         if alone and len(field.data) > 1:
-            raise ValidationError(f"Select “{alone[0].label}” on its own, or uncheck it, for “{self.question.label}”")
+            raise ValidationError(_("Select “%(choice)s” on its own, or uncheck it, for “%(label)s”",
+                                    choice=alone[0].label, label=self.question.label))
 
 
 class InRange:
@@ -63,13 +66,16 @@ class InRange:
         q = self.question
         if field.unknown_ticked:
             if field.raw:
-                raise StopValidation(f"Either enter a number or check “{q.unknown.label}” for “{q.label}”, not both")
+                raise StopValidation(_("Either enter a number or check “%(choice)s” for “%(label)s”, not both",
+                                       choice=q.unknown.label, label=q.label))
             return
         number = whole_number(field.raw)
         if number is None:
-            raise StopValidation(f"Enter “{q.label}” as a whole number in {q.unit}, like {q.min + (q.max - q.min) // 3}")
+            raise StopValidation(_("Enter “%(label)s” as a whole number in %(unit)s, like %(example)d", label=q.label,
+                                   unit=q.unit, example=q.min + (q.max - q.min) // 3))
         if not q.min <= number <= q.max:
-            raise StopValidation(f"“{q.label}” must be between {q.min} and {q.max} {q.unit}")
+            raise StopValidation(_("“%(label)s” must be between %(min)d and %(max)d %(unit)s", label=q.label,
+                                   min=q.min, max=q.max, unit=q.unit))
 
 
 class NumberOrUnknownField(Field):
@@ -134,10 +140,10 @@ class Measured:
     def __call__(self, form: Form, field: MeasureField) -> None:
         if field.unknown_ticked:
             if field.raw:
-                raise StopValidation(f"Either enter your {self.measure.name} or check “{self.question.unknown.label}”, "
-                                     "not both")
+                raise StopValidation(_("Either enter your %(what)s or check “%(choice)s”, not both",
+                                       what=_(self.measure.title).lower(), choice=self.question.unknown.label))
             return
-        problem = self.measure.problem(field.raw)
+        problem = self.measure.problem(field.raw, current_words())
         if problem:
             raise StopValidation(problem)
 
@@ -172,7 +178,8 @@ class TextOrUnknown:
     def __call__(self, form: Form, field: TextOrUnknownField) -> None:
         q = self.question
         if field.unknown_ticked and field.data:
-            raise StopValidation(f"Either write “{q.label}” or check “{q.unknown.label}”, not both")
+            raise StopValidation(_("Either write “%(label)s” or check “%(choice)s”, not both", label=q.label,
+                                   choice=q.unknown.label))
 
 
 class DateField(Field):
@@ -210,11 +217,13 @@ class BirthDate:
 
     def __call__(self, form: Form, field: DateField) -> None:
         what = self.question.short
-        born, problem = parts_problem(field.parts["month"], field.parts["day"], field.parts["year"])
+        words = current_words()
+        born, problem = parts_problem(field.parts["month"], field.parts["day"], field.parts["year"], words)
         if born is not None:
-            problem = birth_date_problem(born, utcnow().date())
+            problem = birth_date_problem(born, utcnow().date(), words)
         if problem:
-            raise StopValidation(problem if problem[0].isupper() else f"{what} {problem}")
+            raise StopValidation(problem if problem[0].isupper() else _("%(what)s %(problem)s", what=what,
+                                                                         problem=problem))
         field.data = born.isoformat()
 
 
@@ -225,9 +234,9 @@ class Formatted:
         self.question = question
 
     def __call__(self, form: Form, field: Field) -> None:
-        problem = text_problem(self.question.format, field.data) if field.data else None
+        problem = text_problem(self.question.format, field.data, current_words()) if field.data else None
         if problem:
-            raise StopValidation(f"{self.question.short} {problem}")
+            raise StopValidation(_("%(what)s %(problem)s", what=self.question.short, problem=problem))
 
 
 class OneLineField(Field):
@@ -263,31 +272,36 @@ def _choices(question: Question) -> list[SelectChoice]:
 def field_for(question: Question) -> Field:
     label = question.label
     if question.type == DATE:
-        return DateField(label, validators=[Answered(f"Enter {question.error or label}"), BirthDate(question)])
+        return DateField(label, validators=[Answered(_("Enter %(what)s", what=question.error or label)),
+                                            BirthDate(question)])
     if question.format:
-        required = [Answered(f"Enter your {question.short.lower()}")] if question.required else []
+        required = [Answered(_("Enter your %(what)s", what=question.short.lower()))] if question.required else []
         return OneLineField(label, input_type=FORMATS[question.format].input_type,
                             validators=[*required, Formatted(question)])
     if question.type == CHOICE:
         return ChoiceField(label, choices=_choices(question),
-                           validators=[Answered(f"Select an answer to “{label}”"), KnownChoices(question)])
+                           validators=[Answered(_("Select an answer to “%(label)s”", label=label)), KnownChoices(question)])
     if question.type == MULTI:
         return MultiChoiceField(label, choices=_choices(question),
-                                validators=[Answered(f"Select at least one answer to “{label}”"),
+                                validators=[Answered(_("Select at least one answer to “%(label)s”", label=label)),
                                             KnownChoices(question), ExclusiveChoice(question)])
     if question.measure:
         return MeasureField(label, unknown_value=question.unknown.value, measure=MEASURES[question.measure],
-                            validators=[Answered(f"Enter your {question.measure}, or check “{question.unknown.label}”"),
+                            validators=[Answered(_("Enter your %(what)s, or check “%(choice)s”",
+                                                   what=_(MEASURES[question.measure].title).lower(),
+                                                   choice=question.unknown.label)),
                                         Measured(question)])
     if question.type == NUMBER:
-        unknown = f", or check “{question.unknown.label}”" if question.unknown else ""
+        message = (_("Enter “%(label)s” in %(unit)s, or check “%(choice)s”", label=label, unit=question.unit,
+                     choice=question.unknown.label) if question.unknown
+                   else _("Enter “%(label)s” in %(unit)s", label=label, unit=question.unit))
         return NumberOrUnknownField(label, unknown_value=question.unknown.value if question.unknown else None,
                                     unknown_name=f"{question.unknown_with}-unknown" if question.unknown_with else None,
-                                    validators=[Answered(f"Enter “{label}” in {question.unit}{unknown}"),
-                                                InRange(question)])
+                                    validators=[Answered(message), InRange(question)])
     if question.unknown:
         return TextOrUnknownField(label, unknown_value=question.unknown.value,
-                                  validators=[Answered(f"Write “{label}”, or check “{question.unknown.label}”"),
+                                  validators=[Answered(_("Write “%(label)s”, or check “%(choice)s”", label=label,
+                                                         choice=question.unknown.label)),
                                               TextOrUnknown(question), _MaxLength(question)])
     return TextAreaField(label, filters=[lambda s: s.strip() if isinstance(s, str) else s],
                          validators=[_MaxLength(question)])
@@ -299,7 +313,8 @@ class _MaxLength:
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data and len(field.data) > self.question.max_length:
-            raise ValidationError(f"“{self.question.label}” must be {self.question.max_length} characters or fewer")
+            raise ValidationError(_("“%(label)s” must be %(count)d characters or fewer", label=self.question.label,
+                                    count=self.question.max_length))
 
 
 def form_for(questions: list[Question], formdata=None, data: dict[str, Any] | None = None) -> Form:

@@ -24,8 +24,10 @@ from datetime import timedelta
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from screening.catalogue import CATALOGUE
-from screening.records import database, invitations, limits
+from screening.language import N_
+from screening.language.choose import _, current
+from screening.questionnaire import QUESTIONNAIRE
+from screening.records import database, drafts, invitations, limits
 from screening.records.models import Invitation
 from screening.staff.audit import append
 from screening.wizard.fields import form_for
@@ -38,34 +40,40 @@ bp = Blueprint("invite", __name__)
 SESSION_KEY = "invitation"
 DOB_TRIES, DOB_WINDOW = 5, timedelta(days=1)
 DOB_KIND, ADDRESS_KIND = "invitation_dob", "invitation_dob_ip"
-DOB = replace(CATALOGUE["date_of_birth"], hint="The date the clinic has for you. For example, 4 27 1990.")
-NOT_MATCHING = "The date of birth does not match the one the clinic gave us"
+DOB_HINT = N_("The date the clinic has for you. For example, 4 27 1990.")
+NOT_MATCHING = N_("The date of birth does not match the one the clinic gave us")
 
 # Why a link cannot be used: status, title and what to do. None of them says anything about the patient.
 GONE = {
-    "unknown": (404, "We could not find this link",
-                "Check that you opened the whole link from the message {clinic} sent you. If it still does not "
-                "work, contact {clinic} and ask for a new link."),
-    "expired": (410, "This link has expired",
-                "Links work for a limited time. Contact {clinic} and ask for a new link."),
-    "revoked": (410, "This link no longer works",
-                "{Clinic} has stopped this link. If you still need to fill in the questionnaire, contact {clinic}."),
-    "replaced": (410, "This link has been replaced",
-                 "{Clinic} has sent you a newer link. Use the link in their most recent message, or contact "
-                 "{clinic}. Answers you saved are kept."),
-    "completed": (410, "Your answers were already sent",
-                  "The answers for this link were sent to {clinic}. You do not need to fill in the questionnaire "
-                  "again. If something has changed, contact {clinic}."),
-    "missing": (400, "Open the link from your message",
-                "To fill in the questionnaire, open the personal link in the message {clinic} sent you."),
+    "unknown": (404, N_("We could not find this link"),
+                N_("Check that you opened the whole link from the message %(clinic)s sent you. If it still does not "
+                   "work, contact %(clinic)s and ask for a new link.")),
+    "expired": (410, N_("This link has expired"),
+                N_("Links work for a limited time. Contact %(clinic)s and ask for a new link.")),
+    "revoked": (410, N_("This link no longer works"),
+                N_("%(Clinic)s has stopped this link. If you still need to fill in the questionnaire, contact "
+                   "%(clinic)s.")),
+    "replaced": (410, N_("This link has been replaced"),
+                 N_("%(Clinic)s has sent you a newer link. Use the link in their most recent message, or contact "
+                    "%(clinic)s. Answers you saved are kept.")),
+    "completed": (410, N_("Your answers were already sent"),
+                  N_("The answers for this link were sent to %(clinic)s. You do not need to fill in the questionnaire "
+                     "again. If something has changed, contact %(clinic)s.")),
+    "missing": (400, N_("Open the link from your message"),
+                N_("To fill in the questionnaire, open the personal link in the message %(clinic)s sent you.")),
 }
+
+
+def _dob():
+    """The date of birth question in the patient's language, with this page's own hint."""
+    return replace(QUESTIONNAIRE.in_language(current()).catalogue["date_of_birth"], hint=_(DOB_HINT))
 
 
 def _gone(why: str) -> tuple[str, int]:
     status, title, message = GONE[why]
     names = _clinic()
     words = {"clinic": names["clinic"], "Clinic": names["clinic_sentence"]}
-    return render_template("invite_gone.html", title=title, message=message.format(**words), why=why), status
+    return render_template("invite_gone.html", title=_(title), message=_(message, **words), why=why), status
 
 
 def _open_link(token: str) -> Response | tuple[str, int]:
@@ -77,7 +85,8 @@ def _open_link(token: str) -> Response | tuple[str, int]:
 
 
 def _confirm_page(form, status: int = 200, error: str | None = None) -> tuple[str, int]:
-    return render_template("invite_confirm.html", form=form, questions=[DOB], question=DOB, error=error), status
+    dob = _dob()
+    return render_template("invite_confirm.html", form=form, questions=[dob], question=dob, error=error), status
 
 
 def _audit(action: str, invitation: Invitation) -> None:
@@ -101,9 +110,10 @@ def confirm() -> Response | tuple[str, int]:
         session.pop(SESSION_KEY, None)
         return _gone(state)
     if request.method == "GET":
-        return _confirm_page(form_for([DOB]))
+        return _confirm_page(form_for([_dob()]))
 
-    form = form_for([DOB], formdata=request.form)
+    dob = _dob()
+    form = form_for([dob], formdata=request.form)
     if not form.validate():
         return _confirm_page(form, 400)  # not a real date of birth: not a guess at this one, so not a try
     config = current_app.config
@@ -112,16 +122,20 @@ def confirm() -> Response | tuple[str, int]:
     by_link = limits.take(db, DOB_KIND, invitation.token_hash, DOB_TRIES, DOB_WINDOW) if by_address.allowed else None
     if by_link is None or not by_link.allowed:
         _audit("invitation_dob_locked", invitation)
-        wait = "an hour" if by_link is None else "a day"
-        return _confirm_page(form, 429, f"Too many dates of birth have been tried. Please wait {wait} and try "
-                                        f"again, or contact {config['CLINIC_NAME']}.")
-    if form[DOB.id].data != invitation.date_of_birth.isoformat():
+        message = (_("Too many dates of birth have been tried. Please wait an hour and try again, or contact "
+                     "%(clinic)s.", clinic=_clinic()["clinic"]) if by_link is None else
+                   _("Too many dates of birth have been tried. Please wait a day and try again, or contact "
+                     "%(clinic)s.", clinic=_clinic()["clinic"]))
+        return _confirm_page(form, 429, message)
+    if form[dob.id].data != invitation.date_of_birth.isoformat():
         _audit("invitation_dob_wrong", invitation)
-        form[DOB.id].errors = [NOT_MATCHING]
+        form[dob.id].errors = [_(NOT_MATCHING)]
         return _confirm_page(form, 400)
     limits.give_back(db, by_link)
     limits.give_back(db, by_address)
     draft, code = invitations.begin(db, invitation, _days())
+    if draft.language != current():
+        drafts.set_language(db, draft, current())
     _switch_patient(draft=draft.id, **({"resume_code": code} if code else {}))
     session.pop(SESSION_KEY, None)
     return redirect(_where_to_resume(draft), 303)

@@ -14,6 +14,9 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from werkzeug.wrappers import Response
 
 from screening.alerts import channels
+from screening.language import N_, supported
+from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
+from screening.language.choose import current as current_language
 from screening.clock import age_day, aware, utcnow
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
@@ -30,9 +33,8 @@ STEPS = Q.catalogue.steps
 def how_long(days: int) -> str:
     """A retention period as a patient would say it: "7 years", "1 year", "90 days"."""
     if days % 365 == 0:
-        years = days // 365
-        return f"{years} year{'s' if years != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(num)d year", "%(num)d years", days // 365)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 def _days() -> int:
@@ -62,6 +64,12 @@ def _step_url(step: Step, returning: bool = False) -> str:
     return url_for("wizard.step", slug=step.slug, **({"return": "check"} if returning else {}))
 
 
+def _local():
+    """The questionnaire in the patient's language: what their pages show. Ids, branching and answers are the
+    same as Q's, so either decides what is asked."""
+    return Q.in_language(current_language())
+
+
 def _where_to_resume(draft: Draft) -> str:
     first = Q.first_incomplete(draft.answers, draft.presented)
     return _step_url(first) if first else url_for("wizard.check")
@@ -77,8 +85,8 @@ def _lost_session() -> Response:
     # After Send every way back leads to the sent page, never to "start again".
     if _sent() is not None:
         return redirect(url_for("wizard.sent"), 303)
-    flash("We could not find your answers in this browser. If you saved a resume code, enter it below; "
-          "otherwise you can start again.", "info")
+    flash(_("We could not find your answers in this browser. If you saved a resume code, enter it below; "
+            "otherwise you can start again."), "info")
     return redirect(url_for("wizard.resume"), 303)
 
 
@@ -91,7 +99,7 @@ def _urgent(answers: dict[str, Any], draft: Draft | drafts.DraftView | None = No
     if key is not None and key in _URGENT_SEEN:
         _URGENT_SEEN.move_to_end(key)
         return _URGENT_SEEN[key]
-    urgent = _urgent_of(evaluate(_rules(), answers))
+    urgent = _urgent_of(evaluate(_rules(), answers, language=current_language()))
     if key is not None:
         _remember(key, urgent)
     return urgent
@@ -107,7 +115,8 @@ _URGENT_KEPT = 2048  # drafts in progress at once in one worker, more than a cli
 
 def _urgent_key(draft: Draft | drafts.DraftView) -> tuple:
     # aware(): the save's own time is aware, the same time read back from SQLite naive, and the two never equal.
-    return draft.id, aware(draft.updated_at), _rules().sha256, age_day()
+    # The language too: the urgent box is in the patient's, and the link may change it between two pages.
+    return draft.id, aware(draft.updated_at), _rules().sha256, age_day(), current_language()
 
 
 def _remember(key: tuple, urgent: list) -> None:
@@ -132,12 +141,12 @@ def _page(template: str, draft: Draft | drafts.DraftView | None, status: int = 2
         context.setdefault("urgent", _urgent(draft.answers, draft))
         context["resume_code"] = session.get("resume_code")
         context["expires_on"] = drafts.expires_on(draft)
-    return render_template(template, steps=STEPS, **context), status
+    return render_template(template, steps=_local().catalogue.steps, **context), status
 
 
 def _clinic() -> dict[str, Any]:
     """The clinic's name, also as a sentence starts with it, and whether anyone may start a questionnaire."""
-    clinic = current_app.config["CLINIC_NAME"]
+    clinic = clinic_name()
     return {"clinic": clinic, "clinic_sentence": clinic[:1].upper() + clinic[1:],
             "open_intake": current_app.config["OPEN_INTAKE"]}
 
@@ -167,7 +176,7 @@ def begin() -> Response | tuple[str, int]:
     if existing is None and _sent() is not None and request.form.get("confirm") != "yes":
         # Only the confirmation page's own button starts again after Send; anything else changes nothing.
         return _page("start_again.html", None, submission=_sent())
-    draft, code = drafts.create(database.session(), _days())
+    draft, code = drafts.create(database.session(), _days(), language=current_language())
     _switch_patient(draft=draft.id, resume_code=code)
     return redirect(_step_url(STEPS[0]), 303)
 
@@ -193,11 +202,13 @@ def step(slug: str) -> Response | tuple[str, int]:
     returning = request.args.get("return") == "check"
     first = Q.first_incomplete(saved, presented)
     if first is not None and STEPS.index(current) > STEPS.index(first):
-        flash(f"Please answer the questions in “{first.title}” first.", "info")
+        title = _local().catalogue.steps[STEPS.index(first)].title
+        flash(_("Please answer the questions in “%(title)s” first.", title=title), "info")
         return redirect(_step_url(first, returning), 303)
 
+    shown_step = _local().catalogue.steps[STEPS.index(current)]
     if request.method == "GET":
-        asked = Q.asked_in(current, saved)
+        asked = _local().asked_in(shown_step, saved)
         form = form_for(asked, data=saved)
         # Questions an answer on this page has just revealed: the page was seen before, these were not on it.
         seen_before = any(q.id in presented for q in asked)
@@ -206,12 +217,12 @@ def step(slug: str) -> Response | tuple[str, int]:
     merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions} or k in locked}
     # What the page showed: the questions its saved answers asked. One revealed by this post is not an error yet.
     shown = {q.id for q in Q.asked_in(current, saved)}
-    form = form_for(list(current.questions), formdata=request.form)
+    form = form_for(list(shown_step.questions), formdata=request.form)
     # A question answered in this post was on the screen, whether or not its page was fetched first.
     presented |= {q.id for q in current.questions
                   if q.id in request.form or f"{q.id}-unknown" in request.form or f"{q.id}-year" in request.form}
     asked, errors = [], False
-    for question in current.questions:
+    for question in shown_step.questions:
         if not Q.is_asked(question, merged):
             continue  # a field posted for a hidden question is ignored, never stored
         asked.append(question)
@@ -233,7 +244,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     answers = Q.prune(merged)
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
     # kept in the same commit as the answers.
-    summary = evaluate(_rules(), answers)
+    summary = evaluate(_rules(), answers, language=current_language())
     outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
     session.modified = True  # the cookie's DRAFT_DAYS start again with the draft's (SESSION_REFRESH_EACH_REQUEST)
@@ -255,9 +266,11 @@ def _step_page(draft: Draft | drafts.DraftView, current: Step, form, asked: list
     if not set(shown) <= set(draft.presented or ()):  # a page seen before opens no database session
         drafts.mark_presented(database.session(), draft, shown)
     locked = context.pop("locked", {})
-    return _page("step.html", draft, status, step=current, form=form, questions=asked,
-                 number=STEPS.index(current) + 1,
-                 locked={q.id: display_value(q, locked[q.id]) for q in asked if q.id in locked}, **context)
+    local = _local()
+    return _page("step.html", draft, status, step=local.catalogue.steps[STEPS.index(current)], form=form,
+                 questions=asked, number=STEPS.index(current) + 1,
+                 locked={q.id: display_value(q, locked[q.id], local.words) for q in asked if q.id in locked},
+                 **context)
 
 
 @bp.get("/check")
@@ -268,7 +281,7 @@ def check() -> Response | tuple[str, int]:
     answers = Q.prune(draft.answers)
     if Q.first_incomplete(answers, draft.presented):
         return redirect(_where_to_resume(draft), 303)
-    return _page("check.html", draft, sections=check_answers.sections(Q, answers), locked=set(_locked(draft)))
+    return _page("check.html", draft, sections=check_answers.sections(_local(), answers), locked=set(_locked(draft)))
 
 
 @bp.post("/send")
@@ -277,10 +290,10 @@ def send() -> Response:
     if draft is None:
         return _lost_session()
     if Q.first_incomplete(Q.prune(draft.answers), draft.presented):
-        flash("Some questions still need an answer before you can send.", "info")
+        flash(_("Some questions still need an answer before you can send."), "info")
         return redirect(_where_to_resume(draft), 303)
     submission = submissions.submit(database.session(), draft, _rules(),
-                                    alert_channels=channels.configured(current_app.config))
+                                    alert_channels=channels.configured(current_app.config), language=current_language())
     if submission is None:
         return _lost_session()
     _switch_patient(submission=submission.reference)
@@ -292,7 +305,7 @@ def summary() -> Response | tuple[str, int]:
     submission = _sent()
     if submission is None:
         return _lost_session()
-    result = submissions.summary_of(submission)
+    result = submissions.summary_of(submission, current_language())
     return _page("summary.html", None, submission=submission, summary=result)
 
 
@@ -321,7 +334,7 @@ def resume() -> Response | tuple[str, int]:
                         current_app.config["RESUME_ATTEMPTS_PER_HOUR"], timedelta(hours=1))
     if not tried.allowed:
         return _page("resume.html", None, 429, code=typed,
-                     error="Too many codes have been tried from here. Please wait an hour and try again.")
+                     error=_("Too many codes have been tried from here. Please wait an hour and try again."))
     db = database.session()
     draft, why = drafts.by_code(db, typed)
     if draft is None and why == "unknown":
@@ -338,18 +351,21 @@ def resume() -> Response | tuple[str, int]:
             why = "sent_lapsed"
     if draft is None:
         message, status = _RESUME_ERRORS[why]
-        return _page("resume.html", None, status, code=typed, error=message)
+        return _page("resume.html", None, status, code=typed, error=_(message))
     _switch_patient(draft=draft.id, resume_code=drafts.normalise_code(typed))
-    flash("Welcome back. Your answers have been loaded.", "success")
+    if LANGUAGE_KEY not in session and supported(draft.language):
+        # A code typed on another device carries on in the language chosen before, unless one was chosen here.
+        session[LANGUAGE_KEY] = draft.language
+    flash(_("Welcome back. Your answers have been loaded."), "success")
     return redirect(_where_to_resume(draft), 303)
 
 
 _RESUME_ERRORS = {
-    "invalid": ("Enter your resume code: 12 letters and numbers, like 7KQ2-M9XD-4PRT", 400),
-    "unknown": ("We could not find answers for that code. Check it and try again. Answers sent a long time ago "
-                "may have been deleted: your clinic can tell you.", 404),
-    "sent_lapsed": ("The answers saved with that code were sent to your clinic. The code no longer opens them "
-                    "here, but your clinic has them.", 410),
-    "expired": ("Answers saved with that code have been deleted because they were not finished in time. "
-                "Please start again.", 410),
+    "invalid": (N_("Enter your resume code: 12 letters and numbers, like 7KQ2-M9XD-4PRT"), 400),
+    "unknown": (N_("We could not find answers for that code. Check it and try again. Answers sent a long time ago "
+                   "may have been deleted: your clinic can tell you."), 404),
+    "sent_lapsed": (N_("The answers saved with that code were sent to your clinic. The code no longer opens them "
+                       "here, but your clinic has them."), 410),
+    "expired": (N_("Answers saved with that code have been deleted because they were not finished in time. "
+                   "Please start again."), 410),
 }

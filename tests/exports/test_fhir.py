@@ -81,7 +81,7 @@ def assert_links(response, questionnaire):
                 if list(answer) != [ANSWER_TYPES[defined["type"]]]:
                     problems.append(f"{item['linkId']}: {list(answer)} answers a {defined['type']} item")
                 elif "valueCoding" in answer and \
-                        answer["valueCoding"] not in [o["valueCoding"] for o in defined["answerOption"]]:
+                        answer["valueCoding"] not in [_untranslated(o["valueCoding"]) for o in defined["answerOption"]]:
                     problems.append(f"{item['linkId']}: {answer['valueCoding']['code']} is not one of its options")
     assert problems == []
 
@@ -157,6 +157,11 @@ def test_fhir_link_ids_are_unique(runner):
     assert len(links) == len(set(links))
 
 
+def _untranslated(coding):
+    """A coding without its translations (`_display`), as a response's answers carry it."""
+    return {key: value for key, value in coding.items() if not key.startswith("_")}
+
+
 def _walk(items):
     for item in items:
         yield item
@@ -169,7 +174,9 @@ def test_fhir_choice_question_offers_its_choices_as_codings(runner):
     assert heart_attack_when["type"] == "choice" and "repeats" not in heart_attack_when and \
         heart_attack_when["answerOption"][0]["valueCoding"] == {
             "system": "https://example.org/fhir/Questionnaire/ketamine-screening/answers/heart_attack_when",
-            "code": "within_6_weeks", "display": "In the last 6 weeks"}
+            "code": "within_6_weeks", "display": "In the last 6 weeks",
+            "_display": {"extension": [{"url": fhir.TRANSLATION_URL, "extension": [
+                {"url": "lang", "valueCode": "es"}, {"url": "content", "valueString": "En las últimas 6 semanas"}]}]}}
 
 
 def test_fhir_dont_know_and_prefer_not_to_say_are_options_of_a_choice_question(runner):
@@ -224,7 +231,8 @@ def test_fhir_text_question_is_text_with_its_length_limit(runner):
 
 def test_fhir_hint_is_a_display_item_under_its_question(runner):
     sex, _ = flatten(exported(runner, "--format", "fhir")["item"])["sex_at_birth"]
-    assert sex["item"] == [{"linkId": "sex_at_birth.hint", "type": "display", "text": CATALOGUE["sex_at_birth"].hint}]
+    assert [{k: v for k, v in item.items() if k != "_text"} for item in sex["item"]] == [
+        {"linkId": "sex_at_birth.hint", "type": "display", "text": CATALOGUE["sex_at_birth"].hint}]
 
 
 def test_fhir_score_is_read_only(runner):
@@ -490,3 +498,45 @@ def test_fhir_response_for_a_stored_submission_takes_its_identity_columns():
 
     response = fhir.response_for(Stored)
     assert contained_patient(response) == contained_patient(response_for(HEALTHY, identity=ANA))
+
+
+def _spanish(element: dict) -> str:
+    """The Spanish content of an element's translation extension (issue 11)."""
+    [translation] = [e for e in element["extension"] if e["url"] == "http://hl7.org/fhir/StructureDefinition/translation"]
+    parts = {part["url"]: part for part in translation["extension"]}
+    assert parts["lang"]["valueCode"] == "es"
+    return parts["content"]["valueString"]
+
+
+def test_fhir_questionnaire_carries_the_spanish_of_every_text_in_the_translation_extension():
+    questionnaire = fhir.build_questionnaire()
+    FhirQuestionnaire.model_validate(questionnaire)
+    items = {item["linkId"]: item for item in _walk(questionnaire["item"])}
+    asthma, heart, hint = items["asthma"], items["step.heart"], items["aneurysm_avm.hint"]
+    assert questionnaire["language"] == "en"
+    assert (asthma["text"], _spanish(asthma["_text"])) == ("Do you have asthma?", "¿Tiene asma?")
+    assert _spanish(heart["_text"]) == "Corazón y circulación"
+    assert _spanish(hint["_text"]) == "Puede ser en la cabeza, el pecho, la panza, los brazos o las piernas."
+    options = [option["valueCoding"] for option in asthma["answerOption"]]
+    assert [(o["display"], _spanish(o["_display"])) for o in options] == [
+        ("Yes", "Sí"), ("No", "No"), ("I don't know", "No sé")]
+
+
+def test_fhir_questionnaire_translates_every_item_text_and_option():
+    untranslated = []
+    for item in _walk(fhir.build_questionnaire()["item"]):
+        if "text" in item and "_text" not in item and item["linkId"] != "scores":
+            untranslated.append(item["linkId"])
+        for option in item.get("answerOption", []):
+            if "_display" not in option["valueCoding"]:
+                untranslated.append(f"{item['linkId']}={option['valueCoding']['code']}")
+    assert untranslated == []
+
+
+def test_fhir_response_says_the_language_the_patient_read():
+    response = fhir.build_response("KS-7Q2M-X4KD", datetime(2026, 12, 1, tzinfo=timezone.utc), HEALTHY, language="es")
+    FhirResponse.model_validate(response)
+    assert response["language"] == "es"
+    items = {item["linkId"]: item for item in _walk(response["item"])}
+    assert items["asthma"]["answer"][0]["valueCoding"]["display"] == "No"
+    assert items["heart_attack"]["text"] == "Have you ever had a heart attack?"

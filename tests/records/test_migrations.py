@@ -312,3 +312,19 @@ def test_0005_keeps_every_row_and_leaves_the_alert_columns_empty(empty_url):
     assert [tuple(row) for row in drafts] == [(None, None)]
     assert [tuple(row) for row in acknowledged] == [(None, None), (None, None)]
     assert outbox == {"alert": 0, "delivery": 0, "delivery_attempt": 0}
+
+
+def test_0006_keeps_every_row_and_records_english_for_what_was_there(empty_url):
+    """Issue 11: drafts and submissions from before were in English, the only language then."""
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0005")
+    before = table_rows(empty_url)
+    migrate.upgrade(empty_url, "0006")
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        drafts = connection.execute(text("SELECT language FROM draft")).all()
+        submissions = connection.execute(text("SELECT language, patient_topics FROM submission ORDER BY id")).all()
+    engine.dispose()
+    assert revision_of(empty_url) == "0006" and table_rows(empty_url) == before
+    assert [tuple(row) for row in drafts] == [("en",)]
+    assert [tuple(row) for row in submissions] == [("en", None), ("en", None)]

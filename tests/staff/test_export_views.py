@@ -110,7 +110,7 @@ def test_csv_starts_with_the_reference_then_who_the_patient_is_then_the_submissi
     review = [c for c in ("reviewed_by", "reviewed_at") if hasattr(Submission, c)]
     assert columns[:columns.index(ANSWER_IDS[0])] == [
         "reference", *IDENTITY_COLUMNS, "submitted_at", "started_at", "status", *review, "rules_version",
-        "rules_sha256", "catalogue_version", "highest_severity", "urgent_count", "discuss_count", "mention_count"]
+        "rules_sha256", "catalogue_version", "language", "highest_severity", "urgent_count", "discuss_count", "mention_count"]
 
 
 def test_csv_does_not_repeat_the_identity_questions_as_answer_columns(app, staff):

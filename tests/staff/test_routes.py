@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from screening.staff.accounts import ROLES
 
 PUBLIC = {"/", "/start", "/step/<slug>", "/check", "/send", "/summary", "/saved", "/resume", "/sent", "/start-again",
-          "/static/<path:filename>", "/staff/sign-in", "/invite"}
+          "/static/<path:filename>", "/staff/sign-in", "/invite", "/language/<code>"}
 EVERY_ROLE = {"/staff/", "/staff/sign-out"}
 PLACEHOLDERS = {"int": "1", "float": "1.5", "uuid": "00000000-0000-0000-0000-000000000000"}
 
