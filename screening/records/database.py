@@ -35,10 +35,9 @@ def make_engine(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL syncs at checkpoints rather than on every commit, and the database stays
-            # consistent through a crash; only a power cut can drop the last commits. Each commit's fsync
-            # was most of a draft save's time. PostgreSQL, for deployments, is unaffected.
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL, not NORMAL: NORMAL in WAL mode would make a draft save faster (its fsync is most of the
+            # save) but a power cut could drop the last saves, and a patient's saved answer is never lost.
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
     return engine
 
