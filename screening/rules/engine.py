@@ -42,6 +42,18 @@ def topic_for(rule: Rule, answers: Mapping[str, Any], questionnaire: Questionnai
                  tuple(Because(q, catalogue[q].label, patients.display(catalogue[q], answers)) for q in because))
 
 
+def merge_stand_ins(held: Mapping[str, tuple[str, ...]], rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
+    """The rules shown, of those that hold (`held`: id to reasons, in file order), each with its reasons: a rule
+    whose `unless:` names a rule that holds is left out, its reasons joining the rule that stands in for it."""
+    because = {rule_id: list(reasons) for rule_id, reasons in held.items()
+               if not any(u in held for u in rules[rule_id].unless)}
+    for rule_id in held:
+        if rule_id not in because:
+            host = because[_stand_in(rule_id, rules, held)]
+            host.extend(q for q in held[rule_id] if q not in host)
+    return {rule_id: tuple(reasons) for rule_id, reasons in because.items()}
+
+
 def _stand_in(rule_id: str, rules: Mapping[str, Rule], held: Mapping[str, tuple[str, ...]]) -> str:
     """The shown rule that speaks for a suppressed one: the first of its `unless` rules that holds, followed
     on while that one is suppressed too (the checker refuses circles, so this ends)."""
@@ -111,15 +123,7 @@ def _shown(ruleset: RuleSet, seen: Mapping[str, Any]) -> tuple[list[tuple[Rule, 
     alert = any(rule.alerts for _, rule, _ in hits)
     if ruleset.has_unless:
         rules = ruleset.by_id
-        because = {rule_id: list(reasons) for rule_id, reasons in held.items()}
-        for rule_id in held:
-            if any(u in held for u in rules[rule_id].unless):
-                because.pop(rule_id)
-        for rule_id in held:
-            if rule_id not in because:
-                host = because[_stand_in(rule_id, rules, held)]
-                host.extend(q for q in held[rule_id] if q not in host)
-        shown = [(rules[rule_id], tuple(reasons)) for rule_id, reasons in because.items()]
+        shown = [(rules[rule_id], reasons) for rule_id, reasons in merge_stand_ins(held, rules).items()]
     else:
         shown = [(rule, found) for _, rule, found in hits]
     # Urgent first, in file order within a severity (a stable sort).

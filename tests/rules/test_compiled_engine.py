@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from screening.catalogue.types import CHOICE, DATE, MULTI, NUMBER, TEXT
 from screening.questionnaire import QUESTIONNAIRE
 from screening.rules.checker import check_file
-from screening.rules.engine import _stand_in, evaluate, topic_for
+from screening.rules.engine import evaluate, merge_stand_ins, topic_for
 from screening.rules.model import SEVERITIES, Summary
 
 from tests.conftest import ROOT
@@ -35,15 +35,7 @@ def reference_evaluate(ruleset, answers, as_of=AS_OF) -> Summary:
         if match.ok:
             held[rule.id] = match.because
     rules = {rule.id: rule for rule in ruleset.rules}
-    because = {rule_id: list(reasons) for rule_id, reasons in held.items()}
-    for rule_id in held:
-        if any(u in held for u in rules[rule_id].unless):
-            because.pop(rule_id)
-    for rule_id in held:
-        if rule_id not in because:
-            host = because[_stand_in(rule_id, rules, held)]
-            host.extend(q for q in held[rule_id] if q not in host)
-    raised = [topic_for(rules[i], seen, QUESTIONNAIRE, tuple(b)) for i, b in because.items()]
+    raised = [topic_for(rules[i], seen, QUESTIONNAIRE, b) for i, b in merge_stand_ins(held, rules).items()]
     topics = sorted(raised, key=lambda t: SEVERITIES.index(t.severity))
     return Summary(ruleset.version, ruleset.sha256, tuple(topics), alert=any(rules[i].alerts for i in held))
 
