@@ -1,6 +1,6 @@
 """Every figure of issue 12's table, measured on this machine in one run:
 
-    .venv/bin/python benchmarks/run.py [--seconds 8] [--rounds 3] [--rows 100000]
+    .venv/bin/python benchmarks/run.py [--seconds 8] [--rounds 3] [--rows 100000] [--only rules|http|replay|list]
 
 - HTTP (wrk, Debian's `wrk` package): the screening app and benchmarks/hello.py, each under `gunicorn -w 2` on
   loopback, alternated round by round with the same wrk settings; the ratio of their medians. A step page GET
@@ -334,25 +334,35 @@ def submission_list_figure() -> None:
         "(tests/perf/measure_submission_list.py --runs 7)", "stays under 50 ms", slowest < 50)
 
 
+PARTS = ("rules", "http", "replay", "list")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk round")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per HTTP figure")
     parser.add_argument("--rows", type=int, default=100_000, help="submissions stored for the replay")
+    parser.add_argument("--only", choices=PARTS, action="append",
+                        help="measure only this part (repeatable); every part by default")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    parts = args.only or PARTS
+    if "http" in parts and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     print(f"Machine: {machine()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print("Rules, in-process:", flush=True)
-        rules_figures()
-        print("HTTP, gunicorn -w 2 on loopback, wrk -t2 -c8:", flush=True)
-        http_figures(args.seconds, args.rounds, folder)
-        print("Replay:", flush=True)
-        replay_figures(args.rows, folder)
-        print("Submissions list:", flush=True)
-        submission_list_figure()
+        if "rules" in parts:
+            print("Rules, in-process:", flush=True)
+            rules_figures()
+        if "http" in parts:
+            print("HTTP, gunicorn -w 2 on loopback, wrk -t2 -c8:", flush=True)
+            http_figures(args.seconds, args.rounds, folder)
+        if "replay" in parts:
+            print("Replay:", flush=True)
+            replay_figures(args.rows, folder)
+        if "list" in parts:
+            print("Submissions list:", flush=True)
+            submission_list_figure()
     print("\n| What | Measured | Goal | Met |\n|---|---|---|---|")
     for what, measured, goal, met in ROWS:
         print(f"| {what} | {measured} | {goal} | {'yes' if met else 'no'} |")
