@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from screening.language import ENGLISH, LANGUAGES, NAMES, N_, supported
@@ -38,6 +38,13 @@ def selected() -> str:
 
 
 def current() -> str:
+    # A page asks this for every text it shows; Flask-Babel's own answer is kept per request too, so this
+    # changes nothing but the cost of asking.
+    if has_request_context():
+        code = g.get("_screening_language")
+        if code is None:
+            code = g._screening_language = supported(str(get_locale() or ENGLISH)) or ENGLISH
+        return code
     return supported(str(get_locale() or ENGLISH)) or ENGLISH
 
 
