@@ -6,9 +6,10 @@ an error. Staff pages are always in the clinic's language, English. Flask-Babel 
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale
 
 from screening.language import ENGLISH, LANGUAGES, NAMES, N_, supported
@@ -38,14 +39,11 @@ def selected() -> str:
 
 
 def current() -> str:
-    # A page asks this for every text it shows; Flask-Babel's own answer is kept per request too, so this
-    # changes nothing but the cost of asking.
-    if has_request_context():
-        code = g.get("_screening_language")
-        if code is None:
-            code = g._screening_language = supported(str(get_locale() or ENGLISH)) or ENGLISH
-        return code
-    return supported(str(get_locale() or ENGLISH)) or ENGLISH
+    # Asked for every text a page shows: kept for the request by init_app's hooks, as Flask-Babel keeps its own.
+    return _CURRENT.get() or supported(str(get_locale() or ENGLISH)) or ENGLISH
+
+
+_CURRENT: ContextVar[str | None] = ContextVar("screening_language", default=None)
 
 
 def current_words() -> Words:
@@ -82,6 +80,16 @@ def init_app(app: Flask) -> None:
         lambda text: translations(current()).gettext(text),
         lambda singular, plural, n: translations(current()).ngettext(singular, plural, n), newstyle=True)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.before_request
+    def _choose() -> None:
+        g._language_token = _CURRENT.set(supported(str(get_locale() or ENGLISH)) or ENGLISH)
+
+    @app.teardown_request
+    def _forget(_exc: BaseException | None) -> None:
+        token = g.pop("_language_token", None)
+        if token is not None:
+            _CURRENT.reset(token)
 
     @app.context_processor
     def _language() -> dict[str, Any]:

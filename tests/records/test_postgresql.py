@@ -13,3 +13,17 @@ def test_patient_path_works_on_postgresql(postgres_url, tmp_path):
     patient.complete({"bp_systolic": 185, "heart_attack": "yes", "heart_attack_when": "over_12_months"})
     summary = patient.client.get(patient.send().location).get_data(as_text=True)
     assert "KS-" in summary and "care-card-urgent" in summary
+
+
+def test_the_lean_draft_read_gives_what_the_row_holds_on_postgresql(postgres_url, tmp_path):
+    from screening.clock import aware
+    from screening.records import database, drafts
+
+    app = make_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": postgres_url},
+                   instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        drafts.save(database.session(), draft, {"sex_at_birth": "female", "drugs": ["cannabis"]}, 30, ["drugs"])
+        lean = drafts.lean_by_id(database.engine_of(app), draft.id)
+    assert (lean.answers, lean.presented, aware(lean.updated_at), aware(lean.expires_at)) == (
+        {"sex_at_birth": "female", "drugs": ["cannabis"]}, ["drugs"], aware(draft.updated_at), aware(draft.expires_at))
