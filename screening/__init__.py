@@ -13,7 +13,7 @@ from screening.records import database, migrate
 from screening.extensions import csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import TEMPLATES_DIR, ConfigError
-from screening.wizard import question_markup
+from screening.wizard import page_frames, question_markup
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None, *,
@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     filters.init_app(app)
     language.init_app(app)
     question_markup.init_app(app)
+    page_frames.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     if _is_run_command() and _serves_in_this_process():

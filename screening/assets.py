@@ -89,14 +89,17 @@ def _inline_stylesheet(app: Flask, folder: Path, fingerprinted: str) -> None:
     digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
     app.extensions["screening.style_hashes"] = (f"'sha256-{digest}'",)
 
+    def inline_stylesheet() -> str | None:
+        """The stylesheet's text when this browser has not been sent it yet, else None."""
+        if request.cookies.get(STYLESHEET_COOKIE) == fingerprinted:
+            return None
+        g.stylesheet_inlined = True
+        return text
+
+    app.extensions["screening.inline_stylesheet"] = inline_stylesheet
+
     @app.context_processor
     def _stylesheet():
-        def inline_stylesheet() -> str | None:
-            """The stylesheet's text when this browser has not been sent it yet, else None."""
-            if request.cookies.get(STYLESHEET_COOKIE) == fingerprinted:
-                return None
-            g.stylesheet_inlined = True
-            return text
         return {"inline_stylesheet": inline_stylesheet}
 
     @app.after_request

@@ -23,7 +23,7 @@ from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
 from screening.records.models import Draft, Invitation, Submission
 from screening.rules.engine import evaluate
-from screening.wizard import check_answers
+from screening.wizard import check_answers, page_frames
 from screening.wizard.fields import form_for
 
 bp = Blueprint("wizard", __name__)
@@ -141,7 +141,12 @@ def _page(template: str, draft: Draft | drafts.DraftView | None, status: int = 2
         context.setdefault("urgent", _urgent(draft.answers, draft))
         context["resume_code"] = session.get("resume_code")
         context["expires_on"] = drafts.expires_on(draft)
-    return render_template(template, steps=_local().catalogue.steps, **context), status
+    context["steps"] = _local().catalogue.steps
+    if template == "step.html" and status == 200:
+        page = page_frames.frames().render(context)
+        if page is not None:
+            return page, status
+    return render_template(template, **context), status
 
 
 def _clinic() -> dict[str, Any]:
