@@ -83,7 +83,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _choose() -> None:
-        g._language_token = _CURRENT.set(supported(str(get_locale() or ENGLISH)) or ENGLISH)
+        # Flask-Babel's locale_selector itself, without the babel Locale it would parse from it: only our
+        # gettext seam and the words' dates read the language, and they take its code.
+        g._language_token = _CURRENT.set(selected())
 
     @app.teardown_request
     def _forget(_exc: BaseException | None) -> None:
