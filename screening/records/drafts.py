@@ -132,8 +132,15 @@ def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: i
     seen = list(draft.presented or [])
     values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],
               "updated_at": now, "expires_at": now + timedelta(days=days), "urgent_since": draft.urgent_since}
-    db.execute(_SAVE, {"draft_id": draft.id, **{f"new_{name}": value for name, value in values.items()}})
-    db.commit()
+    params = {"draft_id": draft.id, **{f"new_{name}": value for name, value in values.items()}}
+    if isinstance(draft, DraftView):
+        # A step's save, most of the writes: a Core transaction of its own, without the ORM's bookkeeping
+        # (the request's Session holds no change of this draft: a DraftView is not in it).
+        with db.get_bind().begin() as connection:
+            connection.execute(_SAVE, params)
+    else:
+        db.execute(_SAVE, params)
+        db.commit()
     _keep(draft, values)
 
 
