@@ -41,6 +41,25 @@ DECISION_WORDS_ES = re.compile(
     r"|(?:no )?(?:puede|podrá|debe) recibir (?:la ketamina|ketamina|el tratamiento|tratamiento|este tratamiento))\b",
     re.IGNORECASE,
 )
+# Every word above holds one of these stems, so a text holding none of them (nearly every text) needs no
+# regular-expression search, which steps through the text a character at a time. The stems are sought in the
+# text folded as IGNORECASE reads it (tests/rules/test_decision_words.py checks the folding on every character).
+DECISION_STEMS = ("eligib", "approv", "clear", "disqualif", "suitable", "candidate", "rejected", "denied", "have")
+DECISION_STEMS_ES = ("elegib", "apt", "aprob", "descartad", "candidat", "descalificad", "rechazad", "denegad",
+                     "autorizad", "idóne", "recibir")
+# IGNORECASE takes dotless i for i and long s for s; str.lower() would make two characters of a dotted capital I.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold(text: str) -> str:
+    """The text in lower case, each character standing for every character IGNORECASE matches it with."""
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
+def find_decision(text: str, folded: str, words: re.Pattern[str] = DECISION_WORDS,
+                  stems: tuple[str, ...] = DECISION_STEMS) -> re.Match[str] | None:
+    """words.search(text), where `folded` is fold(text)."""
+    return words.search(text) if any(stem in folded for stem in stems) else None
 
 
 @dataclass(frozen=True)
@@ -333,8 +352,9 @@ class _Checker:
             self.report(where, f"'{key}' needs some text after '{code}:'")
             return None
         ok = True
-        for words in (DECISION_WORDS, DECISION_WORDS_ES):
-            decision = words.search(text)
+        folded = fold(text)
+        for words, stems in ((DECISION_WORDS, DECISION_STEMS), (DECISION_WORDS_ES, DECISION_STEMS_ES)):
+            decision = find_decision(text, folded, words, stems)
             if decision:
                 ok = False
                 self.report(where, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision about "
@@ -362,7 +382,7 @@ class _Checker:
             return False
         where, key = mark_of(node, key), name
         ok = True
-        decision = DECISION_WORDS.search(value)
+        decision = find_decision(value, fold(value))
         if decision:
             ok = False
             self.report(where,
