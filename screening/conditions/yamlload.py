@@ -15,9 +15,10 @@ whose messages and alias check are the ones staff see.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -242,20 +243,29 @@ else:
     _CLoader = None
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused while a loaded tree is built and read. The tree holds no cycles, so the
+    collector has nothing to find in it; left on, it walks the growing tree again and again (a 10,000-rule
+    file makes millions of objects). Once the tree is dropped, freed by reference counts, the collector
+    has only what was kept to look at."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load(text: str) -> Any:
     """Parse text; raise YamlError with the line of the first syntax problem."""
     if _CLoader is not None:
-        # The loaded tree holds no cycles, so the collector has nothing to find while it is built; left on,
-        # it walks the growing tree again and again.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a SafeLoader on libyaml
+            with no_cycle_collection():
+                return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a SafeLoader on libyaml
         except (yaml.YAMLError, YamlError, ValueError):
             pass  # told again below, in the Python loader's words
-        finally:
-            if collecting:
-                gc.enable()
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except YamlError:

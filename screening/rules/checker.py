@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire, answer_problem
-from screening.conditions.language import compile_condition, suggest
+from screening.conditions.language import Compiler, suggest
 from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, raised_rules
 from screening.rules.model import PATIENT_KEYS, RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
@@ -99,7 +99,8 @@ def check_text(text: str, path: str = "rules.yaml",
 def _check(text: str, path: str, questionnaire: Questionnaire) -> tuple[RuleSet | None, tuple[Problem, ...]]:
     # Checking runs every example; the same text against the same catalogue always gives the same answer.
     checker = _Checker(path, questionnaire)
-    ruleset = checker.run(text)
+    with yamlload.no_cycle_collection():  # the loaded tree lives until run() returns
+        ruleset = checker.run(text)
     problems = tuple(sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return (None if problems else ruleset), problems
 
@@ -111,6 +112,7 @@ class _Checker:
         self.catalogue = questionnaire.catalogue
         self.problems: list[Problem] = []
         self.rule_id: str | None = None
+        self.conditions = Compiler(self.catalogue, self.report)
 
     def report(self, mark: Mark | None, message: str) -> None:
         self.problems.append(
@@ -292,7 +294,7 @@ class _Checker:
         alert = self._flag(node, "alert", "whether raising this rule alerts the clinic at once (urgent rules do "
                                           "unless they say 'alert: false')")
         unless = self._unless(node)
-        condition = compile_condition(node["when"], self.catalogue, self.report)
+        condition = self.conditions.compile(node["when"])
         if condition is None or not ok or alert is _INVALID or unless is _INVALID:
             return None
         return Rule(node["id"], severity, _english(node["title"]), _english(node["patient"]),
