@@ -53,13 +53,18 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 def fold(text: str) -> str:
     """The text in lower case, each character standing for every character IGNORECASE matches it with."""
-    return (text if text.isascii() else text.translate(_FOLD)).lower()
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+        text = text.translate(_FOLD)
+    return text.lower()
 
 
 def find_decision(text: str, folded: str, words: re.Pattern[str] = DECISION_WORDS,
                   stems: tuple[str, ...] = DECISION_STEMS) -> re.Match[str] | None:
     """words.search(text), where `folded` is fold(text)."""
-    return words.search(text) if any(stem in folded for stem in stems) else None
+    for stem in stems:
+        if stem in folded:
+            return words.search(text)
+    return None
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,10 @@ class _Checker:
         self.problems.append(
             Problem(self.path, mark.line if mark else None, mark.col if mark else None, message, self.rule_id)
         )
+
+    def report_at(self, node: LocDict, key: str, message: str) -> None:
+        """report() at the value of `key` in `node`; its mark is made only here, as most texts have no problem."""
+        self.report(mark_of(node, key), message)
 
     def run(self, text: str) -> RuleSet | None:
         try:
@@ -349,9 +358,8 @@ class _Checker:
     def _translation(self, node: LocDict, code: str, key: str, english: str) -> str | None:
         """The `code:` text of `key`: said, with the English text's placeholders, no decision, plain."""
         text = node.get(code)
-        where = mark_of(node, code)
         if not isinstance(text, str) or not text.strip():
-            self.report(where, f"'{key}' needs some text after '{code}:'")
+            self.report_at(node, code, f"'{key}' needs some text after '{code}:'")
             return None
         ok = True
         folded = fold(text)
@@ -359,19 +367,20 @@ class _Checker:
             decision = find_decision(text, folded, words, stems)
             if decision:
                 ok = False
-                self.report(where, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision about "
-                                   "treatment: the summary only suggests what to discuss, so reword it, e.g. "
-                                   "'hable con su médico sobre ...'")
+                self.report_at(node, code, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision "
+                                           "about treatment: the summary only suggests what to discuss, so reword it, "
+                                           "e.g. 'hable con su médico sobre ...'")
         theirs = sorted(set(PLACEHOLDER.findall(text)))
         ours = sorted(set(PLACEHOLDER.findall(english)))
         if theirs != ours:
             ok = False
-            self.report(where, f"'{key}' in {code} quotes {_braces(theirs) or 'no answer'} where the English quotes "
-                               f"{_braces(ours) or 'none'}: the same answers, written the same way, in every language")
+            self.report_at(node, code, f"'{key}' in {code} quotes {_braces(theirs) or 'no answer'} where the English "
+                                       f"quotes {_braces(ours) or 'none'}: the same answers, written the same way, in "
+                                       "every language")
         hard = too_hard(PLACEHOLDER.sub("eso", text), code) if key == "patient" else None
         if hard:
             ok = False
-            self.report(where, f"'{key}' in {code} {hard}")
+            self.report_at(node, code, f"'{key}' in {code} {hard}")
         return text.strip() if ok else None
 
     def _text(self, node: LocDict, key: str, shown: str | None = None) -> bool:
@@ -382,33 +391,33 @@ class _Checker:
             self.report(mark_of(node, key) if key in node else node.mark,
                         f"the rule needs '{name}:' with some text" + _TEXT_HINTS[name])
             return False
-        where, key = mark_of(node, key), name
+        written, key = key, name
         ok = True
         decision = find_decision(value, fold(value))
         if decision:
             ok = False
-            self.report(where,
-                        f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
-                        "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
+            self.report_at(node, written,
+                           f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
+                           "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
         hard = too_hard(PLACEHOLDER.sub("it", value)) if key == "patient" else None
         if hard:
             ok = False
-            self.report(where, f"'{key}' {hard}")
+            self.report_at(node, written, f"'{key}' {hard}")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
             if key in ("title", "source"):
                 ok = False
-                self.report(where, f"'{key}' is shown as written, so it cannot quote an answer "
-                                                f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
+                self.report_at(node, written, f"'{key}' is shown as written, so it cannot quote an answer "
+                                              f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
             elif name not in self.catalogue:
                 ok = False
-                self.report(where, f"'{key}' has the placeholder {{{name}}}, which names no question"
-                                                f"{suggest(name, self.catalogue.ids)}")
+                self.report_at(node, written, f"'{key}' has the placeholder {{{name}}}, which names no question"
+                                              f"{suggest(name, self.catalogue.ids)}")
             elif self.catalogue[name].identity:
                 ok = False
-                self.report(where, f"'{key}' has the placeholder {{{name}}}, which is who the patient "
-                                                "is, not a clinical answer: topics travel in alerts and exports, so "
-                                                "they never quote a name, date of birth or contact; use {age} for age")
+                self.report_at(node, written, f"'{key}' has the placeholder {{{name}}}, which is who the patient "
+                                              "is, not a clinical answer: topics travel in alerts and exports, so "
+                                              "they never quote a name, date of birth or contact; use {age} for age")
         return ok
 
     # -- examples --------------------------------------------------------------------------
