@@ -168,84 +168,92 @@ if _CSafeLoader is not None:
             if self.check_event(StreamEndEvent):
                 return None
             get_event()  # the document's start
-            data = self._read_document(get_event)
+            self._tags: dict[str, str] = {}  # each plain text's tag, worked out once per load
+            event = get_event()
+            data = self._scalar(event) if event.__class__ is ScalarEvent else self._collection(event)
             get_event()  # the document's end
             if not self.check_event(StreamEndEvent):
                 raise YamlError(None, "more than one document")
             return data
 
-        def _read_document(self, get_event: Callable[[], Any]) -> Any:
-            # One frame per open map or list: [the LocDict or LocList, its marks, the key waiting for its value].
-            frames: list[list[Any]] = []
-            frame: list[Any] | None = None
-            tags: dict[str, str] = {}  # each plain text's tag, worked out once per load
-            resolvers = self.yaml_implicit_resolvers
-            anywhere = resolvers.get(None, [])
+        def _scalar(self, event: ScalarEvent) -> Any:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise YamlError(None, "an anchor or a tag")
+            value = event.value
+            if not event.implicit[0]:
+                return value  # quoted, or a block of text
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = _STR
+                resolvers = self.yaml_implicit_resolvers
+                for candidate, pattern in resolvers.get(value[:1], []) + resolvers.get(None, []):
+                    if pattern.match(value):
+                        tag = candidate
+                        break
+                self._tags[value] = tag
+            if tag == _STR:
+                return value
+            return self.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style),
+                                         deep=True)
+
+        def _collection(self, event: Any) -> LocDict | LocList:
+            kind = event.__class__
+            if kind is not MappingStartEvent and kind is not SequenceStartEvent:
+                # An alias: libyaml would hand back the node it names; the Python loader refuses it by name.
+                raise YamlError(None, "an alias")
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise YamlError(None, "an anchor or a tag")
+            return self._map(event) if kind is MappingStartEvent else self._list(event)
+
+        def _map(self, opening: MappingStartEvent) -> LocDict:
+            get_event, tags = self.get_event, self._tags
+            result = LocDict()
+            result.start = opening.start_mark
+            result.key_starts = key_starts = {}
+            result.value_starts = value_starts = {}
+            result.duplicates = []
             while True:
                 event = get_event()
-                kind = event.__class__
-                if kind is ScalarEvent:
-                    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                        raise YamlError(None, "an anchor or a tag")
+                if event.__class__ is not ScalarEvent:
+                    if event.__class__ is MappingEndEvent:
+                        return result
+                    raise YamlError(_at(event.start_mark), "a key must be a plain word")
+                # Plain data's commonest case written out: a text with no tag; the rest in _scalar.
+                key = event.value
+                if event.tag is not None or event.anchor is not None or (event.implicit[0] and tags.get(key) != _STR):
+                    key = self._scalar(event)
+                if key in result:
+                    result.duplicates.append((key, _at(event.start_mark)))
+                key_starts[key] = event.start_mark
+                event = get_event()
+                if event.__class__ is ScalarEvent:
                     value = event.value
-                    if event.implicit[0]:
-                        tag = tags.get(value)
-                        if tag is None:
-                            tag = _STR
-                            for candidate, pattern in resolvers.get(value[:1], []) + anywhere:
-                                if pattern.match(value):
-                                    tag = candidate
-                                    break
-                            tags[value] = tag
-                        if tag != _STR:
-                            value = self.construct_object(
-                                ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), deep=True)
-                    opened = None
-                elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                        raise YamlError(None, "an anchor or a tag")
-                    if kind is MappingStartEvent:
-                        value = LocDict()
-                        value.key_starts = {}
-                        value.value_starts = {}
-                        value.duplicates = []
-                        opened = [value, None, _NO_KEY]
-                    else:
-                        value = LocList()
-                        value.item_starts = []
-                        opened = [value, value.item_starts, None]
-                    value.start = event.start_mark
-                elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                    if not frames:
-                        return frame[0]  # type: ignore[index]
-                    frame = frames.pop()
-                    continue
+                    if (event.tag is not None or event.anchor is not None
+                            or (event.implicit[0] and tags.get(value) != _STR)):
+                        value = self._scalar(event)
                 else:
-                    # An alias: libyaml would hand back the node it names; the Python loader refuses it by name.
-                    raise YamlError(None, "an alias")
-                start = event.start_mark
-                if frame is None:
-                    if opened is None:
-                        return value
-                elif frame[1] is not None:  # a list
-                    frame[0].append(value)
-                    frame[1].append(start)
-                elif frame[2] is _NO_KEY:
-                    if opened is not None:
-                        raise YamlError(_at(start), "a key must be a plain word")
-                    if value in frame[0]:
-                        frame[0].duplicates.append((value, _at(start)))
-                    frame[0].key_starts[value] = start
-                    frame[2] = value
+                    value = self._collection(event)
+                result[key] = value
+                value_starts[key] = event.start_mark
+
+        def _list(self, opening: SequenceStartEvent) -> LocList:
+            get_event, tags = self.get_event, self._tags
+            result = LocList()
+            result.start = opening.start_mark
+            result.item_starts = starts = []
+            while True:
+                event = get_event()
+                if event.__class__ is ScalarEvent:
+                    value = event.value
+                    if (event.tag is not None or event.anchor is not None
+                            or (event.implicit[0] and tags.get(value) != _STR)):
+                        value = self._scalar(event)
+                elif event.__class__ is SequenceEndEvent:
+                    return result
                 else:
-                    key = frame[2]
-                    frame[0][key] = value
-                    frame[0].value_starts[key] = start
-                    frame[2] = _NO_KEY
-                if opened is not None:
-                    if frame is not None:
-                        frames.append(frame)
-                    frame = opened
+                    value = self._collection(event)
+                result.append(value)
+                starts.append(event.start_mark)
 else:
     _CLoader = None
 

@@ -44,7 +44,8 @@ DECISION_WORDS_ES = re.compile(
 # Every word above holds one of these stems, so a text holding none of them (nearly every text) needs no
 # regular-expression search, which steps through the text a character at a time. The stems are sought in the
 # text folded as IGNORECASE reads it (tests/rules/test_decision_words.py checks the folding on every character).
-DECISION_STEMS = ("eligib", "approv", "clear", "disqualif", "suitable", "candidate", "rejected", "denied", "have")
+DECISION_STEMS = ("eligib", "approv", "cleared", "clearance", "disqualif", "suitable", "candidate", "rejected",
+                  "denied", "not have", "'t have")
 DECISION_STEMS_ES = ("elegib", "apt", "aprob", "descartad", "candidat", "descalificad", "rechazad", "denegad",
                      "autorizad", "idóne", "recibir")
 # IGNORECASE takes dotless i for i and long s for s; str.lower() would make two characters of a dotted capital I.

@@ -19,7 +19,7 @@ EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD80
 
 ENGLISH = ["eligible", "Ineligibility", "approve", "APPROVED", "approval", "cleared", "clearance", "disqualified",
            "unsuitable", "not suitable", "candidate", "candidates", "rejected", "denied", "cannot have ketamine",
-           "can't have treatment", "may not have this treatment", "cannot have \u212aetamine",
+           "can't have treatment", "can not have treatment", "may not have this treatment", "cannot have \u212aetamine",
            # IGNORECASE reads a dotted capital I and a dotless i as i, a long s as s, the Kelvin sign as k.
            "EL\u0130GIBLE", "el\u0131gible", "di\u017fqualified", "DI\u017fQUALIFIED"]
 SPANISH = ["elegible", "no elegible", "inelegible", "apto", "no aptas", "aptitud", "aprobado", "aprobación",
@@ -35,7 +35,11 @@ def test_folding_keeps_one_character_for_each():
 @pytest.mark.parametrize("letter", sorted(set("".join(DECISION_STEMS + DECISION_STEMS_ES))))
 def test_every_character_ignorecase_reads_as_a_stem_letter_folds_to_it(letter):
     read_as_it = re.findall(re.escape(letter), EVERY_CHARACTER, re.IGNORECASE)
-    assert len(read_as_it) > 1 and fold("".join(read_as_it)) == letter * len(read_as_it)
+    assert letter in read_as_it and fold("".join(read_as_it)) == letter * len(read_as_it)
+
+
+def test_ignorecase_reads_four_characters_as_i():
+    assert re.findall("i", EVERY_CHARACTER, re.IGNORECASE) == ["I", "i", "\u0130", "\u0131"]
 
 
 @pytest.mark.parametrize("text", [f"Talk to us: you are {word} today." for word in ENGLISH])
@@ -51,7 +55,7 @@ def test_spanish_decision_words_are_found(text):
 
 
 def test_a_text_with_a_stem_but_no_decision_word_is_searched_and_passes():
-    text = "Have a clear talk with your doctor about it."
+    text = "If you do not have a doctor, we can find one for you."
     assert any(stem in fold(text) for stem in DECISION_STEMS) and find_decision(text, fold(text)) is None
 
 
