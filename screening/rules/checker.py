@@ -246,6 +246,7 @@ class _Checker:
         a general topic ("drugs in the last year") to a more precise one ("none in the last 3 months")."""
         by_id = {rule.id: rule for rule in rules}
         nodes = {n.get("id"): n for n in data.get("rules", []) if isinstance(n, LocDict)}
+        known: list[str] = []
         for rule in rules:
             if not rule.unless:
                 continue
@@ -256,7 +257,7 @@ class _Checker:
                 if other == rule.id:
                     self.report(where, "'unless:' names this rule itself: name the rules that stand in for it")
                 elif other not in by_id:
-                    known = sorted(by_id)
+                    known = known or sorted(by_id)  # once, not once per misnamed rule
                     self.report(where, f"'unless:' names {other!r}, which is not a rule{suggest(other, known)}")
                 elif rule.severity == "urgent" and by_id[other].severity != "urgent":
                     self.report(where, f"'unless:' names {other!r}, a {by_id[other].severity} rule, but this rule is "
