@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -147,7 +147,6 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
 _STR = "tag:yaml.org,2002:str"
-_NO_KEY = object()  # a map's frame between one value and the next key
 _CSafeLoader = getattr(yaml, "CSafeLoader", None)
 if _CSafeLoader is not None:
     class _CLoader(_CSafeLoader):  # type: ignore[misc, valid-type]
@@ -220,7 +219,8 @@ if _CSafeLoader is not None:
                     raise YamlError(_at(event.start_mark), "a key must be a plain word")
                 # Plain data's commonest case written out: a text with no tag; the rest in _scalar.
                 key = event.value
-                if event.tag is not None or event.anchor is not None or (event.implicit[0] and tags.get(key) != _STR):
+                if (event.tag is not None or event.anchor is not None
+                        or (event.implicit[0] and tags.get(key) != _STR)):
                     key = self._scalar(event)
                 if key in result:
                     result.duplicates.append((key, _at(event.start_mark)))
