@@ -2,7 +2,9 @@
 
 Flesch-Kincaid grade for English and Fernandez-Huerta reading ease for Spanish, both from textstat, pinned at
 0.7.4: later releases count English syllables with a pronouncing dictionary that nltk downloads at run time,
-and this must work offline. Each call uses its own textstat object, since set_lang changes shared state.
+and this must work offline. One textstat object per language, made once: set_lang clears every cache textstat
+has (shared by all its objects), so it is called only when that object is made, and each object keeps its
+own language and hyphenation dictionary, so threads can share it.
 Imports nothing from Flask or the database: the rules checker and the catalogue tests both use it.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ LEAST_EASE_ES = 60.0
 FEWEST_WORDS = 6
 
 
+@lru_cache(maxsize=None)
 def _stats(lang: str) -> textstatistics:
     stats = textstatistics()
     stats.set_lang(lang)
@@ -37,8 +40,7 @@ def spanish_ease(text: str) -> float:
     return float(_stats("es").fernandez_huerta(text))
 
 
-# A rules file repeats its texts (a topic's wording shared by several rules), and each measurement builds a
-# textstat object, whose set_lang clears every cache it has: measured once per distinct text.
+# A rules file repeats its texts (a topic's wording shared by several rules): measured once per distinct text.
 @lru_cache(maxsize=8192)
 def too_hard(text: str, lang: str = "en") -> str | None:
     """Why a patient text is too hard to read, or None when it is plain enough (or too short to measure)."""

@@ -270,17 +270,45 @@ def compile_condition(node: Any, catalogue: Catalogue, report: Report) -> Condit
 
     Returns None when any part of it is wrong, after reporting all of its problems.
     """
-    return _Compiler(catalogue, report).condition(node, mark_of(node))
+    return Compiler(catalogue, report).condition(node, (node, None))
 
 
-class _Compiler:
+# Where a part of a condition was written: the map or list holding it and its key there (None: the part itself).
+# A Mark is made from it only for a problem, as most conditions have none.
+Where = tuple[Any, Any]
+
+
+class Compiler:
+    """Compiles the conditions of one file. A condition written again (the same keys, values and their types, in
+    the same order), as rules that share a test are, gives the same Condition as the first time, so it is compiled
+    once; one with a problem is compiled each time it is met, so each is reported at its own line."""
+
     def __init__(self, catalogue: Catalogue, report: Report):
         self.catalogue = catalogue
-        self.report = report
+        self._report = report
+        self._reported = 0
+        self._compiled: dict[Any, Condition] = {}
 
-    def condition(self, node: Any, where: Mark | None) -> Condition | None:
+    def compile(self, node: Any) -> Condition | None:
+        key = _written(node)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            reported = self._reported
+            compiled = self.condition(node, (node, None))
+            if compiled is not None and self._reported == reported:
+                self._compiled[key] = compiled
+        return compiled
+
+    def report(self, mark: Mark | None, message: str) -> None:
+        self._reported += 1
+        self._report(mark, message)
+
+    def report_at(self, where: Where, message: str) -> None:
+        self.report(mark_of(*where), message)
+
+    def condition(self, node: Any, where: Where) -> Condition | None:
         if not isinstance(node, dict):
-            self.report(
+            self.report_at(
                 where,
                 "a condition must be written as 'question: ID' with a comparison "
                 "such as 'equals: yes', or as 'all:', 'any:' or 'not:'",
@@ -297,29 +325,28 @@ class _Compiler:
                 )
                 return None
             key = groups[0]
-            return self._group(key, node[key], mark_of(node, key))
+            return self._group(key, node[key], (node, key))
         return self._comparison(node)
 
-    def _group(self, key: str, value: Any, where: Mark | None) -> Condition | None:
+    def _group(self, key: str, value: Any, where: Where) -> Condition | None:
         if key == "not":
             part = self.condition(value, where)
             return Not(part) if part else None
         if not isinstance(value, list) or not value:
-            self.report(where, f"'{key}:' needs a list of conditions, each on its own line starting with '- '")
+            self.report_at(where, f"'{key}:' needs a list of conditions, each on its own line starting with '- '")
             return None
-        parts = [self.condition(item, mark_of(value, i)) for i, item in enumerate(value)]
+        parts = [self.condition(item, (value, i)) for i, item in enumerate(value)]
         if any(p is None for p in parts):
             return None
         return (All if key == "all" else Any_)(tuple(parts))  # type: ignore[arg-type]
 
     def _comparison(self, node: dict) -> Condition | None:
-        known = set(OPERATORS) | {"question"}
         ok = True
         for key in node:
-            if key not in known:
+            if key not in _COMPARISON_KEYS:
                 self.report(
                     mark_of(node, key, of_key=True),
-                    f"unknown key {key!r} in a condition{suggest(key, sorted(known | set(GROUPS)))} "
+                    f"unknown key {key!r} in a condition{suggest(key, sorted(_COMPARISON_KEYS | set(GROUPS)))} "
                     f"(comparisons: {_listing(OPERATORS)})",
                 )
                 ok = False
@@ -327,7 +354,7 @@ class _Compiler:
             self.report(mark_of(node), "this condition does not say which question it is about: add 'question: ID'")
             return None
         question_id = node["question"]
-        question = self._question(question_id, mark_of(node, "question"))
+        question = self._question(question_id, (node, "question"))
         operators = [k for k in node if k in OPERATORS]
         if not operators:
             self.report(
@@ -351,15 +378,15 @@ class _Compiler:
             return None
         return Comparison(question.id, operator, value)
 
-    def _question(self, question_id: Any, where: Mark | None) -> Question | None:
+    def _question(self, question_id: Any, where: Where) -> Question | None:
         if isinstance(question_id, str) and question_id in self.catalogue:
             question = self.catalogue[question_id]
             if question.identity:
-                self.report(where, f"{question_id!r} is who the patient is, not a clinical answer, so no condition "
+                self.report_at(where, f"{question_id!r} is who the patient is, not a clinical answer, so no condition "
                                    "may test it: for age, use 'age', which is worked out from the date of birth")
                 return None
             return question
-        self.report(
+        self.report_at(
             where,
             f"unknown question id {question_id!r}{suggest(question_id, self.catalogue.ids)} "
             "(`flask --app screening questions export` lists every question id)",
@@ -367,7 +394,7 @@ class _Compiler:
         return None
 
     def _value(self, question: Question, operator: str, value: Any, node: dict, key: str) -> Any:
-        where = mark_of(node, key)
+        where = (node, key)
         if question.type not in OPERATORS[operator].fits:
             right = [op.name for op in OPERATORS.values() if question.type in op.fits and op.value != STATE]
             self.report(
@@ -378,30 +405,30 @@ class _Compiler:
             return _INVALID
         if OPERATORS[operator].value == STATE:
             if value not in IS_STATES:
-                self.report(where, f"'is:' takes one of {_listing(IS_STATES)}, not {value!r}{suggest(value, IS_STATES)}")
+                self.report_at(where, f"'is:' takes one of {_listing(IS_STATES)}, not {value!r}{suggest(value, IS_STATES)}")
                 return _INVALID
             return value
         if question.type == NUMBER:
             return self._number(question, operator, value, where)
         if OPERATORS[operator].value == ANSWER_LIST:
             if not isinstance(value, list) or not value:
-                self.report(where, f"{operator!r} needs a list of answers, written like [yes, dont_know]")
+                self.report_at(where, f"{operator!r} needs a list of answers, written like [yes, dont_know]")
                 return _INVALID
-            checked = [self._choice(question, item, mark_of(value, i)) for i, item in enumerate(value)]
+            checked = [self._choice(question, item, (value, i)) for i, item in enumerate(value)]
             return _INVALID if _INVALID in checked else list(checked)
         if isinstance(value, list):
             several = ONE_OF if operator == EQUALS else INCLUDES_ANY
-            self.report(where, f"{operator!r} takes a single answer; to accept several, use {several!r}")
+            self.report_at(where, f"{operator!r} takes a single answer; to accept several, use {several!r}")
             return _INVALID
         return self._choice(question, value, where)
 
-    def _number(self, question: Question, operator: str, value: Any, where: Mark | None) -> Any:
+    def _number(self, question: Question, operator: str, value: Any, where: Where) -> Any:
         if not is_number(value):
-            self.report(where, f"{operator!r} compares {question.id!r} with a number, not {value!r}: write a number such as 140")
+            self.report_at(where, f"{operator!r} compares {question.id!r} with a number, not {value!r}: write a number such as 140")
             return _INVALID
         low, high = question.min, question.max
         if (low is not None and value < low) or (high is not None and value > high):
-            self.report(
+            self.report_at(
                 where,
                 f"{value} is outside the range patients can give for {question.id!r} ({low} to {high}), "
                 "so this comparison can never be true: check the number",
@@ -409,13 +436,13 @@ class _Compiler:
             return _INVALID
         return value
 
-    def _choice(self, question: Question, value: Any, where: Mark | None) -> Any:
+    def _choice(self, question: Question, value: Any, where: Where) -> Any:
         if isinstance(value, str) and value in question.values:
             return value
         hint = ""
         if isinstance(value, bool):
             hint = " (write yes and no as plain words, not true and false)"
-        self.report(
+        self.report_at(
             where,
             f"{question.id!r} has no answer {value!r}{suggest(value, question.values)}{hint} "
             f"(its answers: {_listing(question.values)})",
@@ -423,4 +450,14 @@ class _Compiler:
         return _INVALID
 
 
+def _written(node: Any) -> Any:
+    """A key equal for two conditions written alike: each value with its type, as 1, 1.0 and true are equal."""
+    if isinstance(node, dict):
+        return (dict, tuple((key.__class__, key, _written(value)) for key, value in node.items()))
+    if isinstance(node, list):
+        return (list, tuple(_written(item) for item in node))
+    return (node.__class__, node)
+
+
+_COMPARISON_KEYS = frozenset(OPERATORS) | {"question"}
 _INVALID = object()

@@ -9,43 +9,67 @@ closes the traps YAML sets for non-programmers:
 - a key written twice is reported rather than silently keeping the last one.
 
 libyaml's parser (PyYAML's C loader) reads a file many times faster than the Python one and keeps the same
-line and column marks, so it is used whenever it is there and the text cannot hold an anchor or an alias.
-Any other text, and any text the C parser finds wrong, goes through the Python loader, whose messages and
-alias check are the ones staff see.
+line and column marks, so it is used whenever it is there. A text it finds wrong, or one holding anything
+beyond plain text, numbers, maps and lists (an anchor, an alias, a tag), goes through the Python loader,
+whose messages and alias check are the ones staff see.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError
+from yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 
 class Mark(NamedTuple):
-    # A tuple rather than a dataclass: a 10,000-rule file has half a million of them.
     line: int
     col: int
 
 
-class LocDict(dict):
-    """A mapping that remembers where each key and each value was written."""
+def _at(start: yaml.Mark) -> Mark:
+    """YAML's own mark (counted from 0) as a line and column counted from 1."""
+    return Mark(start.line + 1, start.column + 1)
 
-    mark: Mark
-    key_marks: dict[Any, Mark]
-    value_marks: dict[Any, Mark]
+
+class LocDict(dict):
+    """A mapping that remembers where each key and each value was written.
+
+    It keeps YAML's own marks and makes a Mark only when one is asked for (mark_of): a 10,000-rule file has
+    half a million places, and a check asks for a few of them."""
+
+    start: yaml.Mark
+    key_starts: dict[Any, yaml.Mark]
+    value_starts: dict[Any, yaml.Mark]
     duplicates: list[tuple[Any, Mark]]
+
+    @property
+    def mark(self) -> Mark:
+        return _at(self.start)
 
 
 class LocList(list):
-    mark: Mark
-    item_marks: list[Mark]
+    start: yaml.Mark
+    item_starts: list[yaml.Mark]
+
+    @property
+    def mark(self) -> Mark:
+        return _at(self.start)
 
 
 def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+    return _at(node.start_mark)
 
 
 class YamlError(Exception):
@@ -75,9 +99,9 @@ class _Loader(yaml.SafeLoader):
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocDict:  # type: ignore[override]
         result = LocDict()
-        result.mark = _mark(node)
-        result.key_marks = {}
-        result.value_marks = {}
+        result.start = node.start_mark
+        result.key_starts = {}
+        result.value_starts = {}
         result.duplicates = []
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -88,14 +112,14 @@ class _Loader(yaml.SafeLoader):
             if key in result:
                 result.duplicates.append((key, _mark(key_node)))
             result[key] = self.construct_object(value_node, deep=True)
-            result.key_marks[key] = _mark(key_node)
-            result.value_marks[key] = _mark(value_node)
+            result.key_starts[key] = key_node.start_mark
+            result.value_starts[key] = value_node.start_mark
         return result
 
     def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocList:  # type: ignore[override]
         result = LocList(self.construct_object(child, deep=True) for child in node.value)
-        result.mark = _mark(node)
-        result.item_marks = [_mark(child) for child in node.value]
+        result.start = node.start_mark
+        result.item_starts = [child.start_mark for child in node.value]
         return result
 
 
@@ -122,95 +146,141 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STR = "tag:yaml.org,2002:str"
 _CSafeLoader = getattr(yaml, "CSafeLoader", None)
 if _CSafeLoader is not None:
     class _CLoader(_CSafeLoader):  # type: ignore[misc, valid-type]
-        """The same reading as _Loader (resolvers and constructors), on libyaml's parser and composer."""
+        """The same reading as _Loader (resolvers and constructors), built straight from libyaml's events.
+
+        libyaml's own composer would make a node for each value, ask the Python resolver about each and leave
+        a tree to walk again; one pass over the events makes the LocDicts and LocLists at once. Anything this
+        pass does not read the plain way (an anchor, an alias, an explicit tag, a list or map as a key, more
+        than one document) raises YamlError, and load() leaves that text to the Python loader, whose messages
+        staff see."""
 
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
         yaml_constructors = _Loader.yaml_constructors
-        construct_mapping = _Loader.construct_mapping
-        construct_sequence = _Loader.construct_sequence
 
-        def construct_document(self, node):  # type: ignore[override]
-            self._built: set[int] = set()
-            return self._build(node)
+        def get_single_data(self) -> Any:  # type: ignore[override]
+            get_event = self.get_event
+            get_event()  # the stream's start
+            if self.check_event(StreamEndEvent):
+                return None
+            get_event()  # the document's start
+            self._tags: dict[str, str] = {}  # each plain text's tag, worked out once per load
+            event = get_event()
+            data = self._scalar(event) if event.__class__ is ScalarEvent else self._collection(event)
+            get_event()  # the document's end
+            if not self.check_event(StreamEndEvent):
+                raise YamlError(None, "more than one document")
+            return data
 
-        def _build(self, node: yaml.Node) -> Any:
-            """_Loader's reading of plain text, maps and lists, built straight from the nodes; any other tag
-            through the constructors."""
-            kind = node.__class__
-            if kind is ScalarNode:
-                return node.value if node.tag == _STR else self.construct_object(node, deep=True)
-            if id(node) in self._built:
-                # libyaml's composer hands an alias back as the node it names, met a second time: leave the
-                # text to the Python loader, which refuses it by name.
-                raise YamlError(_mark(node), "an alias")
-            self._built.add(id(node))
-            if kind is MappingNode and node.tag == _MAP:
-                result = LocDict()
-                result.mark = _mark(node)
-                key_marks: dict[Any, Mark] = {}
-                value_marks: dict[Any, Mark] = {}
-                result.duplicates = []
-                for key_node, value_node in node.value:
-                    key = self._build(key_node)
-                    try:
-                        hash(key)
-                    except TypeError:
-                        raise YamlError(_mark(key_node), "a key must be a plain word") from None
-                    if key in result:
-                        result.duplicates.append((key, _mark(key_node)))
-                    result[key] = self._build(value_node)
-                    start = key_node.start_mark
-                    key_marks[key] = Mark(start.line + 1, start.column + 1)
-                    start = value_node.start_mark
-                    value_marks[key] = Mark(start.line + 1, start.column + 1)
-                result.key_marks = key_marks
-                result.value_marks = value_marks
-                return result
-            if kind is SequenceNode and node.tag == _SEQ:
-                items = LocList(self._build(child) for child in node.value)
-                items.mark = _mark(node)
-                items.item_marks = [Mark(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
-                return items
-            return self.construct_object(node, deep=True)
+        def _scalar(self, event: ScalarEvent) -> Any:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise YamlError(None, "an anchor or a tag")
+            value = event.value
+            if not event.implicit[0]:
+                return value  # quoted, or a block of text
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = _STR
+                resolvers = self.yaml_implicit_resolvers
+                for candidate, pattern in resolvers.get(value[:1], []) + resolvers.get(None, []):
+                    if pattern.match(value):
+                        tag = candidate
+                        break
+                self._tags[value] = tag
+            if tag == _STR:
+                return value
+            return self.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style),
+                                         deep=True)
+
+        def _collection(self, event: Any) -> LocDict | LocList:
+            kind = event.__class__
+            if kind is not MappingStartEvent and kind is not SequenceStartEvent:
+                # An alias: libyaml would hand back the node it names; the Python loader refuses it by name.
+                raise YamlError(None, "an alias")
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise YamlError(None, "an anchor or a tag")
+            return self._map(event) if kind is MappingStartEvent else self._list(event)
+
+        def _map(self, opening: MappingStartEvent) -> LocDict:
+            get_event, tags = self.get_event, self._tags
+            result = LocDict()
+            result.start = opening.start_mark
+            result.key_starts = key_starts = {}
+            result.value_starts = value_starts = {}
+            result.duplicates = []
+            while True:
+                event = get_event()
+                if event.__class__ is not ScalarEvent:
+                    if event.__class__ is MappingEndEvent:
+                        return result
+                    raise YamlError(_at(event.start_mark), "a key must be a plain word")
+                # Plain data's commonest case written out: a text with no tag; the rest in _scalar.
+                key = event.value
+                if (event.tag is not None or event.anchor is not None
+                        or (event.implicit[0] and tags.get(key) != _STR)):
+                    key = self._scalar(event)
+                if key in result:
+                    result.duplicates.append((key, _at(event.start_mark)))
+                key_starts[key] = event.start_mark
+                event = get_event()
+                if event.__class__ is ScalarEvent:
+                    value = event.value
+                    if (event.tag is not None or event.anchor is not None
+                            or (event.implicit[0] and tags.get(value) != _STR)):
+                        value = self._scalar(event)
+                else:
+                    value = self._collection(event)
+                result[key] = value
+                value_starts[key] = event.start_mark
+
+        def _list(self, opening: SequenceStartEvent) -> LocList:
+            get_event, tags = self.get_event, self._tags
+            result = LocList()
+            result.start = opening.start_mark
+            result.item_starts = starts = []
+            while True:
+                event = get_event()
+                if event.__class__ is ScalarEvent:
+                    value = event.value
+                    if (event.tag is not None or event.anchor is not None
+                            or (event.implicit[0] and tags.get(value) != _STR)):
+                        value = self._scalar(event)
+                elif event.__class__ is SequenceEndEvent:
+                    return result
+                else:
+                    value = self._collection(event)
+                result.append(value)
+                starts.append(event.start_mark)
 else:
     _CLoader = None
 
-# An anchor (&name) or alias (*name) starts a node: after the start of a line, a space or a flow indicator.
-_ANCHOR_OR_ALIAS_MARK = re.compile(r"[&*]\S")
-_NODE_STARTS_AFTER = frozenset(" \t\r\n[]{},:-")
-_COMMENT = re.compile(r"(?:^|\s)#", re.M)
 
-
-def _may_hold_anchors(text: str) -> bool:
-    """False when no '&' or '*' in the text can start an anchor or alias (those in comments cannot)."""
-    for match in _ANCHOR_OR_ALIAS_MARK.finditer(text):
-        at = match.start()
-        if at and text[at - 1] not in _NODE_STARTS_AFTER:
-            continue
-        line_start = text.rfind("\n", 0, at) + 1
-        if not _COMMENT.search(text, line_start, at + 1):
-            return True
-    return False
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused while a loaded tree is built and read. The tree holds no cycles, so the
+    collector has nothing to find in it; left on, it walks the growing tree again and again (a 10,000-rule
+    file makes millions of objects). Once the tree is dropped, freed by reference counts, the collector
+    has only what was kept to look at."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load(text: str) -> Any:
     """Parse text; raise YamlError with the line of the first syntax problem."""
-    if _CLoader is not None and not _may_hold_anchors(text):
-        # The loaded tree holds no cycles, so the collector has nothing to find while it is built; left on,
-        # it walks the growing tree again and again.
-        collecting = gc.isenabled()
-        gc.disable()
+    if _CLoader is not None:
         try:
-            return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a SafeLoader on libyaml
+            with no_cycle_collection():
+                return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a SafeLoader on libyaml
         except (yaml.YAMLError, YamlError, ValueError):
             pass  # told again below, in the Python loader's words
-        finally:
-            if collecting:
-                gc.enable()
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except YamlError:
@@ -245,8 +315,8 @@ def mark_of(node: Any, key: Any = None, *, of_key: bool = False) -> Mark | None:
     if key is None:
         return getattr(node, "mark", None)
     if isinstance(node, LocDict):
-        marks = node.key_marks if of_key else node.value_marks
-        return marks.get(key, node.mark)
-    if isinstance(node, LocList) and isinstance(key, int) and 0 <= key < len(node.item_marks):
-        return node.item_marks[key]
+        start = (node.key_starts if of_key else node.value_starts).get(key)
+        return node.mark if start is None else _at(start)
+    if isinstance(node, LocList) and isinstance(key, int) and 0 <= key < len(node.item_starts):
+        return _at(node.item_starts[key])
     return getattr(node, "mark", None)

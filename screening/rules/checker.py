@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire, answer_problem
-from screening.conditions.language import compile_condition, suggest
+from screening.conditions.language import Compiler, suggest
 from screening.conditions import yamlload
 from screening.rules.engine import PLACEHOLDER, raised_rules
 from screening.rules.model import PATIENT_KEYS, RULE_KEYS, SEVERITIES, TEXT_KEYS, Example, Rule, RuleSet
@@ -41,6 +41,31 @@ DECISION_WORDS_ES = re.compile(
     r"|(?:no )?(?:puede|podrá|debe) recibir (?:la ketamina|ketamina|el tratamiento|tratamiento|este tratamiento))\b",
     re.IGNORECASE,
 )
+# Every word above holds one of these stems, so a text holding none of them (nearly every text) needs no
+# regular-expression search, which steps through the text a character at a time. The stems are sought in the
+# text folded as IGNORECASE reads it (tests/rules/test_decision_words.py checks the folding on every character).
+DECISION_STEMS = ("eligib", "approv", "cleared", "clearance", "disqualif", "suitable", "candidate", "rejected",
+                  "denied", "not have", "'t have")
+DECISION_STEMS_ES = ("elegib", "apt", "aprob", "descartad", "candidat", "descalificad", "rechazad", "denegad",
+                     "autorizad", "idóne", "recibir")
+# IGNORECASE takes dotless i for i and long s for s; str.lower() would make two characters of a dotted capital I.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold(text: str) -> str:
+    """The text in lower case, each character standing for every character IGNORECASE matches it with."""
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+        text = text.translate(_FOLD)
+    return text.lower()
+
+
+def find_decision(text: str, folded: str, words: re.Pattern[str] = DECISION_WORDS,
+                  stems: tuple[str, ...] = DECISION_STEMS) -> re.Match[str] | None:
+    """words.search(text), where `folded` is fold(text)."""
+    for stem in stems:
+        if stem in folded:
+            return words.search(text)
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,7 +105,8 @@ def check_text(text: str, path: str = "rules.yaml",
 def _check(text: str, path: str, questionnaire: Questionnaire) -> tuple[RuleSet | None, tuple[Problem, ...]]:
     # Checking runs every example; the same text against the same catalogue always gives the same answer.
     checker = _Checker(path, questionnaire)
-    ruleset = checker.run(text)
+    with yamlload.no_cycle_collection():  # the loaded tree lives until run() returns
+        ruleset = checker.run(text)
     problems = tuple(sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return (None if problems else ruleset), problems
 
@@ -92,11 +118,16 @@ class _Checker:
         self.catalogue = questionnaire.catalogue
         self.problems: list[Problem] = []
         self.rule_id: str | None = None
+        self.conditions = Compiler(self.catalogue, self.report)
 
     def report(self, mark: Mark | None, message: str) -> None:
         self.problems.append(
             Problem(self.path, mark.line if mark else None, mark.col if mark else None, message, self.rule_id)
         )
+
+    def report_at(self, node: LocDict, key: str, message: str) -> None:
+        """report() at the value of `key` in `node`; its mark is made only here, as most texts have no problem."""
+        self.report(mark_of(node, key), message)
 
     def run(self, text: str) -> RuleSet | None:
         try:
@@ -215,6 +246,7 @@ class _Checker:
         a general topic ("drugs in the last year") to a more precise one ("none in the last 3 months")."""
         by_id = {rule.id: rule for rule in rules}
         nodes = {n.get("id"): n for n in data.get("rules", []) if isinstance(n, LocDict)}
+        known: list[str] = []
         for rule in rules:
             if not rule.unless:
                 continue
@@ -225,7 +257,7 @@ class _Checker:
                 if other == rule.id:
                     self.report(where, "'unless:' names this rule itself: name the rules that stand in for it")
                 elif other not in by_id:
-                    known = sorted(by_id)
+                    known = known or sorted(by_id)  # once, not once per misnamed rule
                     self.report(where, f"'unless:' names {other!r}, which is not a rule{suggest(other, known)}")
                 elif rule.severity == "urgent" and by_id[other].severity != "urgent":
                     self.report(where, f"'unless:' names {other!r}, a {by_id[other].severity} rule, but this rule is "
@@ -273,7 +305,7 @@ class _Checker:
         alert = self._flag(node, "alert", "whether raising this rule alerts the clinic at once (urgent rules do "
                                           "unless they say 'alert: false')")
         unless = self._unless(node)
-        condition = compile_condition(node["when"], self.catalogue, self.report)
+        condition = self.conditions.compile(node["when"])
         if condition is None or not ok or alert is _INVALID or unless is _INVALID:
             return None
         return Rule(node["id"], severity, _english(node["title"]), _english(node["patient"]),
@@ -328,28 +360,29 @@ class _Checker:
     def _translation(self, node: LocDict, code: str, key: str, english: str) -> str | None:
         """The `code:` text of `key`: said, with the English text's placeholders, no decision, plain."""
         text = node.get(code)
-        where = mark_of(node, code)
         if not isinstance(text, str) or not text.strip():
-            self.report(where, f"'{key}' needs some text after '{code}:'")
+            self.report_at(node, code, f"'{key}' needs some text after '{code}:'")
             return None
         ok = True
-        for words in (DECISION_WORDS, DECISION_WORDS_ES):
-            decision = words.search(text)
+        folded = fold(text)
+        for words, stems in ((DECISION_WORDS, DECISION_STEMS), (DECISION_WORDS_ES, DECISION_STEMS_ES)):
+            decision = find_decision(text, folded, words, stems)
             if decision:
                 ok = False
-                self.report(where, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision about "
-                                   "treatment: the summary only suggests what to discuss, so reword it, e.g. "
-                                   "'hable con su médico sobre ...'")
+                self.report_at(node, code, f"'{key}' in {code} says {decision.group(0)!r}, which reads as a decision "
+                                           "about treatment: the summary only suggests what to discuss, so reword it, "
+                                           "e.g. 'hable con su médico sobre ...'")
         theirs = sorted(set(PLACEHOLDER.findall(text)))
         ours = sorted(set(PLACEHOLDER.findall(english)))
         if theirs != ours:
             ok = False
-            self.report(where, f"'{key}' in {code} quotes {_braces(theirs) or 'no answer'} where the English quotes "
-                               f"{_braces(ours) or 'none'}: the same answers, written the same way, in every language")
+            self.report_at(node, code, f"'{key}' in {code} quotes {_braces(theirs) or 'no answer'} where the English "
+                                       f"quotes {_braces(ours) or 'none'}: the same answers, written the same way, in "
+                                       "every language")
         hard = too_hard(PLACEHOLDER.sub("eso", text), code) if key == "patient" else None
         if hard:
             ok = False
-            self.report(where, f"'{key}' in {code} {hard}")
+            self.report_at(node, code, f"'{key}' in {code} {hard}")
         return text.strip() if ok else None
 
     def _text(self, node: LocDict, key: str, shown: str | None = None) -> bool:
@@ -360,33 +393,33 @@ class _Checker:
             self.report(mark_of(node, key) if key in node else node.mark,
                         f"the rule needs '{name}:' with some text" + _TEXT_HINTS[name])
             return False
-        where, key = mark_of(node, key), name
+        written, key = key, name
         ok = True
-        decision = DECISION_WORDS.search(value)
+        decision = find_decision(value, fold(value))
         if decision:
             ok = False
-            self.report(where,
-                        f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
-                        "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
+            self.report_at(node, written,
+                           f"'{key}' says {decision.group(0)!r}, which reads as a decision about treatment: the summary "
+                           "only suggests what to discuss, so reword it, e.g. 'talk to your doctor about ...'")
         hard = too_hard(PLACEHOLDER.sub("it", value)) if key == "patient" else None
         if hard:
             ok = False
-            self.report(where, f"'{key}' {hard}")
+            self.report_at(node, written, f"'{key}' {hard}")
         for match in PLACEHOLDER.finditer(value):
             name = match.group(1)
             if key in ("title", "source"):
                 ok = False
-                self.report(where, f"'{key}' is shown as written, so it cannot quote an answer "
-                                                f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
+                self.report_at(node, written, f"'{key}' is shown as written, so it cannot quote an answer "
+                                              f"with {{{name}}}: move the placeholder into 'patient' or 'clinician'")
             elif name not in self.catalogue:
                 ok = False
-                self.report(where, f"'{key}' has the placeholder {{{name}}}, which names no question"
-                                                f"{suggest(name, self.catalogue.ids)}")
+                self.report_at(node, written, f"'{key}' has the placeholder {{{name}}}, which names no question"
+                                              f"{suggest(name, self.catalogue.ids)}")
             elif self.catalogue[name].identity:
                 ok = False
-                self.report(where, f"'{key}' has the placeholder {{{name}}}, which is who the patient "
-                                                "is, not a clinical answer: topics travel in alerts and exports, so "
-                                                "they never quote a name, date of birth or contact; use {age} for age")
+                self.report_at(node, written, f"'{key}' has the placeholder {{{name}}}, which is who the patient "
+                                              "is, not a clinical answer: topics travel in alerts and exports, so "
+                                              "they never quote a name, date of birth or contact; use {age} for age")
         return ok
 
     # -- examples --------------------------------------------------------------------------
