@@ -3,7 +3,6 @@
 Requirement (issue 2, section 3): every problem in one run, as PATH:LINE:COL: message with the
 rule id, what is wrong and how to fix it; safe YAML; exit 0 when clean, 1 otherwise.
 """
-import time
 
 import pytest
 
@@ -194,12 +193,12 @@ def test_python_tags_are_refused():
     assert problem.line == 1 and "plain text" in problem.message
 
 
-def test_alias_bomb_is_refused_in_well_under_a_second():
+def test_an_alias_bomb_is_refused_at_its_first_anchor():
+    # Nine to the ninth nodes if the aliases were followed: refused on sight instead, or this would not finish.
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
-    started = time.perf_counter()
     problem = only(bomb)
-    assert time.perf_counter() - started < 0.2 and problem.line == 1 and "not allowed" in problem.message
+    assert problem.line == 1 and "not allowed" in problem.message
 
 
 def test_every_problem_is_reported_in_one_run():

@@ -66,3 +66,19 @@ def test_a_text_without_any_stem_is_not_searched():
 
     assert find_decision("Talk to your doctor about your blood pressure.", "talk to your doctor about your blood "
                          "pressure.", Refuses(), DECISION_STEMS) is None
+
+
+# The stems above were chosen for these patterns. A word added to a pattern needs its stem in DECISION_STEMS or
+# DECISION_STEMS_ES, and a sample in ENGLISH or SPANISH, or a text holding only that word would not be searched.
+PINNED_ENGLISH = (r"\b(eligib\w*|ineligib\w*|approved?|approval|cleared|clearance|disqualif\w*|unsuitable"
+                  r"|not suitable|candidates?"
+                  r"|rejected|denied|(?:can|may)(?:not|'t| not) have (?:ketamine|treatment|this treatment))\b")
+PINNED_SPANISH = (r"\b((?:no )?elegib\w*|inelegib\w*|(?:no )?apt[oa]s?|aptitud|aprobad[oa]s?|aprobaci[oó]n"
+                  r"|descartad[oa]s?|candidat[oa]s?|descalificad\w*|rechazad[oa]s?|denegad[oa]s?|autorizad[oa]s?"
+                  r"|idóne[oa]s?|(?:no )?(?:puede|podrá|debe) recibir (?:la ketamina|ketamina|el tratamiento"
+                  r"|tratamiento|este tratamiento))\b")
+
+
+def test_the_decision_words_are_the_ones_the_stems_were_chosen_for():
+    assert DECISION_WORDS.pattern == PINNED_ENGLISH, "a decision word changed: add its stem and a sample, then pin it"
+    assert DECISION_WORDS_ES.pattern == PINNED_SPANISH, "a decision word changed: add its stem and a sample, then pin it"
