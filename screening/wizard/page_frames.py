@@ -11,7 +11,6 @@ resume code stops working, and the markers.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from flask import Flask, current_app, render_template, request, session
 from markupsafe import Markup, escape
 
+from screening.kept import Kept
 from screening.language.choose import current as current_language
 
 CSRF, RESUME_CODE, QUESTIONS, NEXT = "\x00csrf\x00", "\x00resume-code\x00", "\x00questions\x00", "\x00next\x00"
@@ -34,8 +34,7 @@ class PageFrames:
         self._inline_stylesheet: Callable[[], str | None] = app.extensions["screening.inline_stylesheet"]
         # A template edited while `flask run --debug` serves is read again; a kept frame would not be.
         self._enabled = not app.jinja_env.auto_reload
-        self._kept = kept
-        self._frames: OrderedDict[tuple, Frame | None] = OrderedDict()
+        self.frames: Kept[Frame | None] = Kept(kept)
 
     def render(self, context: dict[str, Any]) -> str | None:
         """step.html with this context, or None when it is not a page a frame can show (render it in full)."""
@@ -45,13 +44,7 @@ class PageFrames:
         key = (context["step"].slug, current_language(), bool(context.get("returning")), stylesheet_inlined,
                request.script_root, request.full_path if request.query_string else request.path,
                bool(context.get("resume_code")), self._us_date(context.get("expires_on")))
-        if key in self._frames:
-            self._frames.move_to_end(key)
-            frame = self._frames[key]
-        else:
-            frame = self._frames[key] = _frame(context)
-            if len(self._frames) > self._kept:
-                self._frames.popitem(last=False)
+        frame = self.frames.get(key, lambda: _frame(context))
         if frame is None:
             return None
         form = context["form"]

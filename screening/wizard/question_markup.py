@@ -10,7 +10,6 @@ rendered by the macro each time.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from screening.catalogue.types import Question
+from screening.kept import Kept
 from screening.language.choose import current as current_language
 
 # Every step's choice questions, each with its choices ticked in the ways patients tick them, in two languages:
@@ -28,19 +28,13 @@ KEPT = 4096
 class QuestionMarkup:
     def __init__(self, macro: Callable[[Question, Any], str], kept: int = KEPT):
         self._macro = macro
-        self._kept = kept
-        self._variants: OrderedDict[tuple, Markup] = OrderedDict()
+        self.variants: Kept[Markup] = Kept(kept)
 
     def __call__(self, question: Question, field: Any) -> Markup:
         key = self._key(question, field)
         if key is None:
             return Markup(self._macro(question, field))
-        markup = self._variants.get(key)
-        if markup is None:
-            markup = self._variants[key] = Markup(self._macro(question, field))
-            if len(self._variants) > self._kept:
-                self._variants.popitem(last=False)
-        return markup
+        return self.variants.get(key, lambda: Markup(self._macro(question, field)))
 
     @staticmethod
     def _key(question: Question, field: Any) -> tuple | None:

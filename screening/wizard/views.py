@@ -5,7 +5,6 @@ shown, drafts store, the rules engine judges. Nothing here logs an answer.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from screening.language import N_, supported
 from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
 from screening.language.choose import current as current_language
 from screening.clock import age_day, aware, utcnow
+from screening.kept import Kept
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
@@ -95,22 +95,18 @@ def _urgent(answers: dict[str, Any], draft: Draft | drafts.DraftView | None = No
 
     A page after a save shows what that save's evaluation found (kept by _remember); the rules run again
     only in a worker that did not make it, or once the rules file, the answers or the day (an age) changed."""
-    key = _urgent_key(draft) if draft is not None else None
-    if key is not None and key in _URGENT_SEEN:
-        _URGENT_SEEN.move_to_end(key)
-        return _URGENT_SEEN[key]
-    urgent = _urgent_of(evaluate(_rules(), answers, language=current_language()))
-    if key is not None:
-        _remember(key, urgent)
-    return urgent
+    def judged() -> list:
+        return _urgent_of(evaluate(_rules(), answers, language=current_language()))
+
+    return judged() if draft is None else _URGENT_SEEN.get(_urgent_key(draft), judged)
 
 
 def _urgent_of(summary) -> list:
     return [t for t in summary.topics if t.severity == "urgent"]
 
 
-_URGENT_SEEN: OrderedDict = OrderedDict()
-_URGENT_KEPT = 2048  # drafts in progress at once in one worker, more than a clinic has
+# Drafts in progress at once in one worker: more than a clinic has.
+_URGENT_SEEN: Kept[list] = Kept(2048)
 
 
 def _urgent_key(draft: Draft | drafts.DraftView) -> tuple:
@@ -120,9 +116,7 @@ def _urgent_key(draft: Draft | drafts.DraftView) -> tuple:
 
 
 def _remember(key: tuple, urgent: list) -> None:
-    _URGENT_SEEN[key] = urgent
-    while len(_URGENT_SEEN) > _URGENT_KEPT:
-        _URGENT_SEEN.popitem(last=False)
+    _URGENT_SEEN.put(key, urgent)
 
 
 PATIENT_KEYS = ("draft", "resume_code", "submission")

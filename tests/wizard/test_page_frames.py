@@ -80,7 +80,7 @@ def test_a_frame_holds_none_of_the_patients_answers_or_resume_code(client, spy):
     patient = answered(client)
     for slug in STEPS:
         client.get(f"/step/{slug}")
-    kept = "".join(part for frame in spy.frames._frames.values() if frame for part in frame.parts)
+    kept = "".join(part for frame in spy.frames.frames.values() if frame for part in frame.parts)
     assert spy.shown and "Zelda" not in kept and "Quuxley" not in kept and patient.resume_code() not in kept
     assert "Zelda" in client.get("/step/your-details").get_data(as_text=True)
 
@@ -126,7 +126,7 @@ def test_a_page_showing_new_follow_up_questions_is_rendered_in_full(client, spy)
 
 def test_a_frame_whose_marker_comes_out_twice_is_not_used(client, spy, monkeypatch):
     answered(client)
-    spy.frames._frames.clear()
+    spy.frames.frames.clear()
     real = page_frames.render_template
     monkeypatch.setattr(page_frames, "render_template", lambda *a, **k: real(*a, **k) + page_frames.CSRF)
     full = spy.full(client, "/step/heart")
@@ -137,8 +137,8 @@ def test_a_frame_whose_marker_comes_out_twice_is_not_used(client, spy, monkeypat
 
 def test_the_oldest_frame_goes_when_the_cache_is_full(client, spy):
     answered(client)
-    spy.frames._frames.clear()
-    spy.frames._kept = 2
+    spy.frames.frames.clear()
+    spy.frames.frames.most = 2
     for slug in STEPS[:3]:
         client.get(f"/step/{slug}")
-    assert [key[0] for key in spy.frames._frames] == STEPS[1:3]
+    assert [key[0] for key in spy.frames.frames.keys()] == STEPS[1:3]

@@ -74,7 +74,7 @@ def test_a_typed_answer_is_never_kept(app):
         field = type("Field", (), {"data": "a patient's own words", "errors": []})()
         markup(question, field)
         markup(question, field)
-        assert len(calls) == 2 and not markup._variants
+        assert len(calls) == 2 and not len(markup.variants)
 
 
 def test_a_value_outside_the_catalogue_is_not_kept(app):
@@ -82,7 +82,7 @@ def test_a_value_outside_the_catalogue_is_not_kept(app):
         markup = QuestionMarkup(lambda q, f: "<div></div>")
         question = ONE_CHOICE
         markup(question, type("Field", (), {"data": "not-a-choice", "errors": []})())
-        assert not markup._variants
+        assert not len(markup.variants)
 
 
 def test_the_oldest_variant_goes_when_the_cache_is_full(app):
@@ -92,5 +92,5 @@ def test_the_oldest_variant_goes_when_the_cache_is_full(app):
         values = [c.value for c in question.choices] + [None]
         for value in values[:3]:
             markup(question, type("Field", (), {"data": value, "errors": []})())
-        assert len(markup._variants) == 2
-        assert [key[-1] for key in markup._variants] == [frozenset([values[1]]), frozenset([values[2]])]
+        assert len(markup.variants) == 2
+        assert [key[-1] for key in markup.variants.keys()] == [frozenset([values[1]]), frozenset([values[2]])]
