@@ -17,7 +17,7 @@ from screening.language import N_, supported
 from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
 from screening.language.choose import current as current_language
 from screening.clock import age_day, aware, utcnow
-from screening.kept import Kept
+from screening.wizard.kept import Kept
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step

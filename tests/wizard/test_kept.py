@@ -1,5 +1,5 @@
 """A worker's bounded memory: made once, kept until it is the least recently used of too many."""
-from screening.kept import Kept
+from screening.wizard.kept import Kept
 
 
 def test_a_kept_value_is_made_once():
