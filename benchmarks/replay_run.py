@@ -1,6 +1,11 @@
 """One replay in a process of its own, so its peak memory is the replay's: prints seconds and peak RSS in MB.
 
     python benchmarks/replay_run.py DATABASE_URL RULES_FILE [--since YYYY-MM-DD]
+
+Prints: submissions compared, seconds, peak RSS of the replay with its workers, this process's growth over the
+replay, submissions that would change, this process's peak, the largest worker's peak, workers. The peak with
+workers is this process's plus the largest worker's times the number of workers (RUSAGE_CHILDREN gives only
+the largest): an upper bound, since each forked worker's RSS also counts the pages it still shares with this one.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.orm import Session  # noqa: E402
 
 from screening.records.database import make_engine  # noqa: E402
-from screening.records.replay import iter_lines, replay  # noqa: E402
+from screening.records.replay import default_workers, iter_lines, replay  # noqa: E402
 from screening.rules.checker import check_file  # noqa: E402
 
 
@@ -33,7 +38,11 @@ def main() -> None:
             print(line, file=sink)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{report.compared} {seconds:.2f} {peak / 1024:.1f} {(peak - before) / 1024:.1f} {len(report.changed)}")
+    # The workers have been joined when replay() returns, so their peaks are in RUSAGE_CHILDREN.
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    workers = default_workers() if worker else 0
+    print(f"{report.compared} {seconds:.2f} {(peak + workers * worker) / 1024:.1f} {(peak - before) / 1024:.1f} "
+          f"{len(report.changed)} {peak / 1024:.1f} {worker / 1024:.1f} {workers}")
 
 
 if __name__ == "__main__":
