@@ -33,7 +33,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from multiprocessing import util
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 from sqlalchemy import Connection, Engine, Text, cast, event, select
@@ -44,7 +44,7 @@ from screening.questionnaire import QUESTIONNAIRE, Questionnaire
 from screening.records.database import make_engine
 from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
-from screening.rules.engine import evaluate, raised_rules
+from screening.rules.engine import evaluate, shown_severities
 from screening.rules.model import RuleSet, Topic
 
 APPEAR, DISAPPEAR, CHANGE_TIER = "+", "-", "~"
@@ -161,10 +161,11 @@ class Report:
         return not self.mismatches and not self.unverifiable
 
 
-def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic]) -> tuple[Change, ...]:
-    """How `topics` differ from the stored topics, by rule id and tier; sorted +, -, ~ then by rule id."""
+def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic] | Mapping[str, str]) -> tuple[Change, ...]:
+    """How `topics` (or a mapping of rule id to tier) differ from the stored topics, by rule id and tier; sorted
+    +, -, ~ then by rule id."""
     before = {t["id"]: t["severity"] for t in stored}
-    after = {t.id: t.severity for t in topics}  # Topics, or the Rules that make them
+    after = topics if isinstance(topics, Mapping) else {t.id: t.severity for t in topics}
     if before == after:
         return ()  # most submissions of a replay: nothing to list or sort
     changes = [Change(APPEAR, r, None, after[r]) for r in after if r not in before]
@@ -266,8 +267,7 @@ def _evaluate(connection: Connection, ids: list[int], job: _Job) -> _Batch:
         batch.made_with[version] += 1
         if new is not None:
             # Only the ids and tiers are compared, so no topic text is filled in.
-            shown, _ = raised_rules(new, answers, questionnaire, as_of=sent_on)
-            changes = compare(topics, (rule for rule, _ in shown))
+            changes = compare(topics, shown_severities(new, answers, questionnaire, as_of=sent_on))
             if changes:
                 batch.changed.append(Changed(reference, submitted_at, version, changes))
         if job.verify:
