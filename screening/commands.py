@@ -120,8 +120,11 @@ def evaluate_rules(answers_file, rules_path: str | None) -> None:
 @click.option("--verify", is_flag=True,
               help="Also check that every stored summary is made again exactly by its own stored rules text; "
                    "exit 1 if one is not.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Processes to evaluate with (default: one per CPU, at most "
+                   f"{rules_replay.MAX_WORKERS}); 1 keeps the replay in this one.")
 @needs_current_database
-def replay_rules(new_rules: str | None, since, verify: bool) -> None:
+def replay_rules(new_rules: str | None, since, verify: bool, workers: int | None) -> None:
     """Show what NEW_RULES would change for stored submissions, before it goes live.
 
     NEW_RULES is checked first; each submission's answers are evaluated with it and compared with the
@@ -137,7 +140,8 @@ def replay_rules(new_rules: str | None, since, verify: bool) -> None:
                 click.echo(str(problem))
             click.echo(f"{len(problems)} problem(s) found in {new_rules}: nothing was replayed", err=True)
             sys.exit(1)
-    report = rules_replay.replay(database.session(), ruleset, since=since.date() if since else None, verify=verify)
+    report = rules_replay.replay(database.session(), ruleset, since=since.date() if since else None, verify=verify,
+                                 workers=workers)
     for line in rules_replay.iter_lines(report, new_rules):
         click.echo(line)
     report.changed.close()

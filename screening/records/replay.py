@@ -10,34 +10,48 @@ of the rules text that made them (the text itself is in RulesVersion). So:
   out exactly as stored. A difference there is a reproducibility bug: the same answers and the same
   rules must always make the same summary.
 
-Submissions are read in batches (`yield_per`), only the columns needed, and evaluated with the compiled
-engine; the counts per rules version come from one GROUP BY. The submissions that would change are written to
-a temporary file as they are found, not kept in a list, so memory stays flat however many there are; the
-report then streams from it (`iter_lines`). Nothing here imports Flask; `rules replay` in
-screening/commands.py prints `iter_lines()` line by line.
+The ids of the selected submissions are read oldest first and cut into batches; each batch is read with only
+the columns needed, the JSON as text, decoded one submission at a time (a whole batch of decoded answers and
+topics alive at once makes Python's cyclic garbage collector walk them again and again), and evaluated with the
+compiled engine. With more than one batch and more than one CPU, batches are evaluated in worker processes
+(forked, so each has the compiled rules without checking them again; each opens its own read-only connection),
+a bounded number in flight, and their results are merged in the order of the ids, so the report is the same
+with any number of workers. The submissions that would change are written to a temporary file as they are
+merged, not kept in a list, so memory stays flat however many there are; the report then streams from it
+(`iter_lines`). Nothing here imports Flask; `rules replay` in screening/commands.py prints `iter_lines()` line
+by line.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
+import os
 import tempfile
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Iterator, Sequence
+from multiprocessing import util
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import Connection, Engine, Text, cast, event, select
 from sqlalchemy.orm import Session
 
 from screening.clock import age_day
 from screening.questionnaire import QUESTIONNAIRE, Questionnaire
+from screening.records.database import make_engine
 from screening.records.models import RulesVersion, Submission
 from screening.rules.checker import check_text, sha256
-from screening.rules.engine import evaluate, raised_rules
+from screening.rules.engine import evaluate, shown_severities
 from screening.rules.model import RuleSet, Topic
 
 APPEAR, DISAPPEAR, CHANGE_TIER = "+", "-", "~"
 _KIND_ORDER = {APPEAR: 0, DISAPPEAR: 1, CHANGE_TIER: 2}
 BATCH_SIZE = 1000
+# More would only wait on each other for the database and the machine's other work; each is a copy of this process.
+MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -147,10 +161,13 @@ class Report:
         return not self.mismatches and not self.unverifiable
 
 
-def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic]) -> tuple[Change, ...]:
-    """How `topics` differ from the stored topics, by rule id and tier; sorted +, -, ~ then by rule id."""
+def compare(stored: Sequence[dict[str, Any]], topics: Iterable[Topic] | Mapping[str, str]) -> tuple[Change, ...]:
+    """How `topics` (or a mapping of rule id to tier) differ from the stored topics, by rule id and tier; sorted
+    +, -, ~ then by rule id."""
     before = {t["id"]: t["severity"] for t in stored}
-    after = {t.id: t.severity for t in topics}  # Topics, or the Rules that make them
+    after = topics if isinstance(topics, Mapping) else {t.id: t.severity for t in topics}
+    if before == after:
+        return ()  # most submissions of a replay: nothing to list or sort
     changes = [Change(APPEAR, r, None, after[r]) for r in after if r not in before]
     changes += [Change(DISAPPEAR, r, before[r], None) for r in before if r not in after]
     changes += [Change(CHANGE_TIER, r, before[r], after[r]) for r in after if r in before and before[r] != after[r]]
@@ -177,37 +194,177 @@ def _why_not_exact(stored: list[dict[str, Any]], remade: list[dict[str, Any]]) -
     return "same topics, in a different order"
 
 
+def default_workers() -> int:
+    """Worker processes a replay uses when not told: one per CPU this process may run on, at most MAX_WORKERS."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_WORKERS, usable))
+
+
 def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verify: bool = False,
-           questionnaire: Questionnaire = QUESTIONNAIRE, batch_size: int = BATCH_SIZE) -> Report:
+           questionnaire: Questionnaire = QUESTIONNAIRE, batch_size: int | None = None,
+           workers: int | None = None) -> Report:
     """Compare every stored submission (submitted on or after `since`) with `new`, and/or verify it.
 
-    Submissions are read oldest first (then by id), so the report is the same every time.
+    Submissions are read oldest first (then by id), so the report is the same every time, in batches of
+    `batch_size` (BATCH_SIZE when not given) and with any number of `workers` (default_workers() when not given;
+    1 evaluates in this process).
     """
+    batch_size = batch_size or BATCH_SIZE
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
     report = Report(new, since, verify)
     where = []
     if since is not None:
         where.append(Submission.submitted_at >= datetime.combine(since, time.min, timezone.utc))
-    own = _own_rules(db, where, questionnaire) if verify else {}
-    for version, count in db.execute(select(Submission.rules_version, func.count())
-                                     .where(*where).group_by(Submission.rules_version)):
-        report.made_with[version] += count
-    query = (select(Submission.reference, Submission.submitted_at, Submission.answers, Submission.topics,
-                    Submission.rules_version, Submission.rules_sha256)
-             .where(*where).order_by(Submission.submitted_at, Submission.id)
-             .execution_options(yield_per=batch_size))
-    for reference, submitted_at, answers, topics, version, sha in db.execute(query):
-        report.compared += 1
+    job = _Job(new, verify, _own_rules(db, where, questionnaire) if verify else {}, questionnaire)
+    ids = (db.execute(select(Submission.id).where(*where).order_by(Submission.submitted_at, Submission.id)
+                      .execution_options(yield_per=batch_size))
+           .scalars().partitions())
+    for batch in _evaluated(db, job, ids, workers):
+        _merge(report, job, batch)
+    return report
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every batch is evaluated with; worker processes inherit it through fork (compiled rules do not pickle)."""
+
+    new: RuleSet | None
+    verify: bool
+    own: dict[str, RuleSet | Unverifiable]
+    questionnaire: Questionnaire
+
+
+@dataclass
+class _Batch:
+    """One batch's part of the report, in the order of its ids."""
+
+    compared: int = 0
+    made_with: Counter = field(default_factory=Counter)
+    changed: list[Changed] = field(default_factory=list)
+    verified: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    unverifiable: dict[str, tuple[str, int]] = field(default_factory=dict)  # sha256: (first version label, count)
+
+
+# The JSON as text, decoded one submission at a time in _evaluate.
+_ROWS = select(Submission.id, Submission.reference, Submission.submitted_at, cast(Submission.answers, Text),
+               cast(Submission.topics, Text), Submission.rules_version, Submission.rules_sha256)
+
+
+def _evaluate(connection: Connection, ids: list[int], job: _Job) -> _Batch:
+    found = {row[0]: row for row in connection.execute(_ROWS.where(Submission.id.in_(ids)))}
+    batch = _Batch()
+    new, questionnaire = job.new, job.questionnaire
+    for row_id in ids:
+        row = found.pop(row_id, None)
+        if row is None:
+            continue  # deleted (a purge) since its id was read
+        _, reference, submitted_at, answers, topics, version, sha = row
+        answers, topics, sent_on = orjson.loads(answers), orjson.loads(topics), age_day(submitted_at)
+        batch.compared += 1
+        batch.made_with[version] += 1
         if new is not None:
             # Only the ids and tiers are compared, so no topic text is filled in.
-            shown, _ = raised_rules(new, answers, questionnaire, as_of=age_day(submitted_at))
-            changes = compare(topics, (rule for rule, _ in shown))
+            changes = compare(topics, shown_severities(new, answers, questionnaire, as_of=sent_on))
             if changes:
-                report.changed.append(Changed(reference, submitted_at, version, changes))
-                for change in changes:
-                    report.totals.setdefault(change.rule_id, RuleTotals()).add(change)
-        if verify:
-            _verify_one(report, own, reference, answers, topics, version, sha, questionnaire, age_day(submitted_at))
-    return report
+                batch.changed.append(Changed(reference, submitted_at, version, changes))
+        if job.verify:
+            _verify_one(batch, job.own, reference, answers, topics, version, sha, questionnaire, sent_on)
+    return batch
+
+
+def _merge(report: Report, job: _Job, batch: _Batch) -> None:
+    report.compared += batch.compared
+    report.made_with.update(batch.made_with)
+    for changed in batch.changed:
+        report.changed.append(changed)
+        for change in changed.changes:
+            report.totals.setdefault(change.rule_id, RuleTotals()).add(change)
+    report.verified += batch.verified
+    report.mismatches.extend(batch.mismatches)
+    for sha, (version, count) in batch.unverifiable.items():
+        known = job.own.get(sha) or Unverifiable(version, sha, "its rules text is not stored", 0)
+        seen = report.unverifiable.get(sha, known)
+        report.unverifiable[sha] = replace(seen, submissions=seen.submissions + count)
+
+
+def _evaluated(db: Session, job: _Job, batches: Iterable[list[int]], workers: int) -> Iterator[_Batch]:
+    """Each batch of ids evaluated, in order: in this process, or spread over `workers` processes."""
+    batches = iter(batches)
+    first = list(itertools.islice(batches, 2))
+    batches = itertools.chain(first, batches)
+    bind = db.get_bind()
+    if workers == 1 or len(first) < 2 or not _can_fork() or _in_memory(bind):
+        connection = db.connection()
+        for ids in batches:
+            yield _evaluate(connection, ids, job)
+        return
+    # This process goes on reading ids; each worker reads its batches' rows on a connection of its own.
+    url = bind.url.render_as_string(hide_password=False)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(url, job, bind))
+    try:
+        in_flight: deque[Future] = deque()
+        for ids in batches:
+            in_flight.append(pool.submit(_evaluate_in_worker, ids))
+            # Enough waiting to keep every worker busy, never the whole replay: memory stays flat.
+            if len(in_flight) >= 2 * workers:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _in_memory(bind: Engine) -> bool:
+    return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
+
+
+_worker: tuple[Connection, _Job] | None = None  # in a worker process: its connection and what it evaluates with
+
+
+def _start_worker(url: str, job: _Job, parent: Engine) -> None:
+    global _worker
+    # The parent's pooled connections are the parent's: forgotten here, never closed (SQLAlchemy's advice on fork).
+    parent.dispose(close=False)
+    engine = read_only_engine(url)
+    connection = engine.connect()
+    _worker = (connection, job)
+    # A worker leaves by os._exit, which skips atexit; multiprocessing's own finalizers still run.
+    util.Finalize(None, _stop_worker, args=(connection, engine), exitpriority=10)
+
+
+def _stop_worker(connection: Connection, engine: Engine) -> None:
+    connection.close()
+    engine.dispose()
+
+
+def _evaluate_in_worker(ids: list[int]) -> _Batch:
+    connection, job = _worker
+    return _evaluate(connection, ids, job)
+
+
+def read_only_engine(url: str) -> Engine:
+    """make_engine(url), every connection of it refusing to write: a replay only reads."""
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _read_only(connection, _record):
+        cursor = connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            connection.commit()
+        cursor.close()
+
+    return engine
 
 
 def _own_rules(db: Session, where: list, questionnaire: Questionnaire) -> dict[str, RuleSet | Unverifiable]:
@@ -230,20 +387,19 @@ def _own_rules(db: Session, where: list, questionnaire: Questionnaire) -> dict[s
     return result
 
 
-def _verify_one(report: Report, own: dict[str, RuleSet | Unverifiable], reference: str, answers: dict,
+def _verify_one(batch: _Batch, own: dict[str, RuleSet | Unverifiable], reference: str, answers: dict,
                 topics: list[dict[str, Any]], version: str, sha: str, questionnaire: Questionnaire,
                 sent_on: date) -> None:
     ruleset = own.get(sha)
     if not isinstance(ruleset, RuleSet):
-        known = ruleset or Unverifiable(version, sha, "its rules text is not stored", 0)
-        seen = report.unverifiable.get(sha, known)
-        report.unverifiable[sha] = Unverifiable(seen.label, seen.sha256, seen.reason, seen.submissions + 1)
+        label, count = batch.unverifiable.get(sha, (version, 0))
+        batch.unverifiable[sha] = (label, count + 1)
         return
     remade = _plain([t.as_dict() for t in evaluate(ruleset, answers, questionnaire, as_of=sent_on).topics])
     stored = _plain(topics)
-    report.verified += 1
+    batch.verified += 1
     if remade != stored:
-        report.mismatches.append(Mismatch(reference, version, sha, _why_not_exact(stored, remade)))
+        batch.mismatches.append(Mismatch(reference, version, sha, _why_not_exact(stored, remade)))
 
 
 # -- the printed report --------------------------------------------------------------------------
