@@ -10,7 +10,7 @@ from flask import Flask
 from screening import assets, commands, errors, filters, headers, request_log, settings
 from screening.language import choose as language
 from screening.records import database, migrate
-from screening.extensions import csrf
+from screening.extensions import SignedCookieSessions, csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import TEMPLATES_DIR, ConfigError
 from screening.wizard import page_frames, question_markup
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     serving = _is_serving()
     if serving:
         settings.ensure_secret_key(app)
+    app.session_interface = SignedCookieSessions()
     csrf.init_app(app)
     database.init_app(app)
     register_rules(app, strict=serving)

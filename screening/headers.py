@@ -19,18 +19,19 @@ def policy(style_hashes: tuple[str, ...] = ()) -> str:
 
 def init_app(app: Flask) -> None:
     https_only = app.config["ENV"] != "development"
-    policies: list[str] = []
+    fixed_headers: list[tuple[str, str]] = []
 
     @app.after_request
     def _security_headers(response):
-        if not policies:  # built on the first response, once screening.assets has hashed its styles
-            policies.append(policy(app.extensions.get("screening.style_hashes", ())))
-        # Pages hold health answers: keep them out of shared caches and the back-forward cache.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", policies[0])
-        if https_only:
-            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+        if not fixed_headers:  # built on the first response, once screening.assets has hashed its styles
+            # Pages hold health answers: keep them out of shared caches and the back-forward cache.
+            fixed = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+                     ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"),
+                     ("Content-Security-Policy", policy(app.extensions.get("screening.style_hashes", ())))]
+            if https_only:
+                fixed.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+            fixed_headers.extend(fixed)
+        # Each header the view did not set itself, in one pass over the response's headers.
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for name, value in fixed_headers if name.lower() not in present])
         return response

@@ -95,12 +95,15 @@ class Questionnaire:
         """Questions asked on this step that have not been on the patient's screen yet."""
         return [q for q in self.asked_in(step, answers) if q.id not in presented]
 
-    def first_incomplete(self, answers: Mapping[str, Any], presented: Collection[str] | None = None) -> Step | None:
+    def first_incomplete(self, answers: Mapping[str, Any], presented: Collection[str] | None = None,
+                         before: Step | None = None) -> Step | None:
         """The first step with a required question unanswered or, given what has been `presented`, a question
-        the patient has not seen: an optional follow-up is asked too, and only then may be left blank."""
+        the patient has not seen: an optional follow-up is asked too, and only then may be left blank. With
+        `before`, only the steps before that one are looked at."""
         # missing_in or unseen_in on each step, with each question's branching worked out once: every step
-        # page asks this, and it walks the whole catalogue.
-        for step in self.catalogue.steps:
+        # page asks this, and it walks the catalogue.
+        steps = self.catalogue.steps
+        for step in steps[:steps.index(before)] if before is not None else steps:
             for q in step.questions:
                 if ((q.required and q.id not in answers) or (presented is not None and q.id not in presented)) \
                         and self.is_asked(q, answers):

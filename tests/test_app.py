@@ -131,3 +131,12 @@ def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(ROOT))
     sys.modules.pop("wsgi", None)
     assert importlib.import_module("wsgi").app.name == "screening"
+
+
+def test_a_new_secret_key_signs_the_session_with_it(app):
+    client = app.test_client()
+    client.post("/start")
+    assert client.get("/step/your-details").status_code == 200
+    app.secret_key = "another-secret"
+    # The cookie signed with the old key no longer opens the questionnaire.
+    assert client.get("/step/your-details").status_code == 303

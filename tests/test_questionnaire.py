@@ -131,3 +131,15 @@ def test_display_of_a_bmi_has_its_unit():
 @pytest.mark.parametrize("value", ["30", True, 2, 500])
 def test_a_bmi_given_must_be_a_number_the_boxes_can_make(value):
     assert "or give 'height' and 'weight' instead" in answer_problem(CATALOGUE["bmi"], value)
+
+
+def test_first_incomplete_before_a_step_looks_only_at_the_steps_before_it():
+    from tests.conftest import HEALTHY
+
+    steps = Q.catalogue.steps
+    third = steps[2]
+    answered_first_two = {q.id: HEALTHY[q.id] for step in steps[:2] for q in step.questions if q.id in HEALTHY}
+    seen = [q.id for step in steps for q in step.questions]
+    assert Q.first_incomplete(answered_first_two, seen) == third
+    assert Q.first_incomplete(answered_first_two, seen, before=third) is None
+    assert Q.first_incomplete({}, seen, before=third) == steps[0]

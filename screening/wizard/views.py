@@ -199,8 +199,8 @@ def step(slug: str) -> Response | tuple[str, int]:
     locked = _locked(draft)
     saved, presented = {**draft.answers, **locked}, set(draft.presented or [])
     returning = request.args.get("return") == "check"
-    first = Q.first_incomplete(saved, presented)
-    if first is not None and STEPS.index(current) > STEPS.index(first):
+    first = Q.first_incomplete(saved, presented, before=current)
+    if first is not None:
         title = _local().catalogue.steps[STEPS.index(first)].title
         flash(_("Please answer the questions in “%(title)s” first.", title=title), "info")
         return redirect(_step_url(first, returning), 303)
