@@ -1,7 +1,6 @@
 """Drafts: answers saved as the patient goes, found again by the cookie or by a resume code."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from screening.records import codes
+from screening.records.prepared import prepared
 from screening.clock import aware, utcnow
 from screening.records.models import Draft
 
@@ -73,42 +73,18 @@ _LEAN_BY_ID = select(_TABLE.c.id, _TABLE.c.answers, _TABLE.c.presented, _TABLE.c
 
 def lean_by_id(engine: Engine, draft_id: Any) -> DraftView | None:
     """by_id for the step pages, most of the traffic: the ORM's session, identity map and object cost
-    several times the query itself, and SQLAlchemy Core's execution twice the driver's. Writes are UPDATEs by
-    id (save, mark_presented)."""
+    several times the query itself, and Core's execution twice the driver's (screening.records.prepared).
+    Writes are UPDATEs by id (save, mark_presented)."""
     if not isinstance(draft_id, str):
         return None
-    read = _lean_read(engine)
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(read.sql, (draft_id,) if read.positional else {"draft_id": draft_id})
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        connection.close()  # back to the pool, its transaction rolled back
+    row = prepared(_LEAN_BY_ID, engine).fetch_one(engine, {"draft_id": draft_id})
     if row is None:
         return None
-    view = DraftView(*(value if convert is None else convert(value) for convert, value in zip(read.converters, row)))
+    view = DraftView(*row)
     if aware(view.expires_at) <= utcnow():
         return None
     view.answers, view.presented = view.answers or {}, view.presented or []
     return view
-
-
-@dataclass(frozen=True)
-class _LeanRead:
-    sql: str
-    positional: bool
-    converters: tuple  # per column, SQLAlchemy's own reading of the driver's value (JSON text, SQLite's dates)
-
-
-@functools.lru_cache(maxsize=8)
-def _lean_read(engine: Engine) -> _LeanRead:
-    dialect = engine.dialect
-    compiled = _LEAN_BY_ID.compile(dialect=dialect)
-    converters = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                       for column in _LEAN_BY_ID.selected_columns)
-    return _LeanRead(str(compiled), bool(compiled.positional), converters)
 
 
 def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
@@ -134,10 +110,10 @@ def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: i
               "updated_at": now, "expires_at": now + timedelta(days=days), "urgent_since": draft.urgent_since}
     params = {"draft_id": draft.id, **{f"new_{name}": value for name, value in values.items()}}
     if isinstance(draft, DraftView):
-        # A step's save, most of the writes: a Core transaction of its own, without the ORM's bookkeeping
-        # (the request's Session holds no change of this draft: a DraftView is not in it).
-        with db.get_bind().begin() as connection:
-            connection.execute(_SAVE, params)
+        # A step's save, most of the writes: a transaction of its own on the driver's cursor, without the ORM's
+        # bookkeeping (the request's Session holds no change of this draft: a DraftView is not in it).
+        engine = db.get_bind()
+        prepared(_SAVE, engine).run_and_commit(engine, params)
     else:
         db.execute(_SAVE, params)
         db.commit()
