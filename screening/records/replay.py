@@ -23,7 +23,6 @@ by line.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import multiprocessing
 import os
@@ -36,7 +35,7 @@ from multiprocessing import util
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
-from sqlalchemy import Connection, Engine, Text, cast, event, select
+from sqlalchemy import Connection, Engine, Text, cast, event, func, select
 from sqlalchemy.orm import Session
 
 from screening.clock import age_day
@@ -218,10 +217,16 @@ def replay(db: Session, new: RuleSet | None, *, since: date | None = None, verif
     if since is not None:
         where.append(Submission.submitted_at >= datetime.combine(since, time.min, timezone.utc))
     job = _Job(new, verify, _own_rules(db, where, questionnaire) if verify else {}, questionnaire)
-    ids = (db.execute(select(Submission.id).where(*where).order_by(Submission.submitted_at, Submission.id)
-                      .execution_options(yield_per=batch_size))
-           .scalars().partitions())
-    for batch in _evaluated(db, job, ids, workers):
+    ordered = select(Submission.id).where(*where).order_by(Submission.submitted_at, Submission.id)
+    if workers > 1 and (not _can_fork() or _in_memory(db.get_bind())
+                        or db.scalar(select(func.count()).select_from(ordered.subquery())) <= batch_size):
+        workers = 1
+
+    def ids() -> Iterator[Sequence[int]]:
+        # Read only once the workers exist (_evaluated): nothing of this process's holds the database when it forks.
+        yield from db.execute(ordered.execution_options(yield_per=batch_size)).scalars().partitions()
+
+    for batch in _evaluated(db, job, ids(), workers):
         _merge(report, job, batch)
     return report
 
@@ -292,20 +297,21 @@ def _merge(report: Report, job: _Job, batch: _Batch) -> None:
 
 def _evaluated(db: Session, job: _Job, batches: Iterable[list[int]], workers: int) -> Iterator[_Batch]:
     """Each batch of ids evaluated, in order: in this process, or spread over `workers` processes."""
-    batches = iter(batches)
-    first = list(itertools.islice(batches, 2))
-    batches = itertools.chain(first, batches)
-    bind = db.get_bind()
-    if workers == 1 or len(first) < 2 or not _can_fork() or _in_memory(bind):
+    if workers == 1:
         connection = db.connection()
         for ids in batches:
             yield _evaluate(connection, ids, job)
         return
-    # This process goes on reading ids; each worker reads its batches' rows on a connection of its own.
+    # This process goes on reading ids; each worker reads its batches' rows on a connection of its own. SQLite
+    # keeps its locks per process and a fork does not carry them: no transaction of this process may be open
+    # when the workers are forked, which a fork-started pool does all at once on its first task.
+    bind = db.get_bind()
+    db.rollback()
     url = bind.url.render_as_string(hide_password=False)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(url, job, bind))
     try:
+        pool.submit(int).result()
         in_flight: deque[Future] = deque()
         for ids in batches:
             in_flight.append(pool.submit(_evaluate_in_worker, ids))

@@ -217,3 +217,17 @@ def test_a_worker_connection_refuses_to_write_on_postgresql(postgres_app):
                 connection.execute(update(Submission).values(status="reviewed"))
     finally:
         engine.dispose()
+
+
+def test_no_transaction_of_the_replaying_process_is_open_when_its_workers_are_forked(app, stored, ruleset, monkeypatch):
+    open_at_fork = []
+    real_submit = replay_module.ProcessPoolExecutor.submit
+
+    def submit(pool, fn, *args):
+        if not open_at_fork:
+            open_at_fork.append(database.session().in_transaction())
+        return real_submit(pool, fn, *args)
+
+    monkeypatch.setattr(replay_module.ProcessPoolExecutor, "submit", submit)
+    report_lines(app, ruleset, workers=2, batch_size=1)
+    assert open_at_fork == [False]
