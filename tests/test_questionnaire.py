@@ -3,6 +3,7 @@ import pytest
 
 from screening.questionnaire import QUESTIONNAIRE as Q, answer_problem
 from screening.catalogue import CATALOGUE
+from tests.conftest import HEALTHY
 
 
 def test_follow_up_is_asked_only_after_its_trigger():
@@ -134,8 +135,6 @@ def test_a_bmi_given_must_be_a_number_the_boxes_can_make(value):
 
 
 def test_first_incomplete_before_a_step_looks_only_at_the_steps_before_it():
-    from tests.conftest import HEALTHY
-
     steps = Q.catalogue.steps
     third = steps[2]
     answered_first_two = {q.id: HEALTHY[q.id] for step in steps[:2] for q in step.questions if q.id in HEALTHY}

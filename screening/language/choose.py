@@ -72,6 +72,12 @@ def clinic_name() -> str:
     return gettext(clinic) if clinic == DEFAULT_CLINIC else clinic
 
 
+def choose(code: str) -> None:
+    """The patient's language from now on: kept in the session, and what the rest of this request is shown in."""
+    session[SESSION_KEY] = code
+    _CURRENT.set(code)  # undone with the rest by the request's teardown (init_app), which resets to before it
+
+
 def init_app(app: Flask) -> None:
     compile_stale()
     Babel(app, locale_selector=selected, default_translation_directories=str(DIRECTORY))

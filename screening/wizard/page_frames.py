@@ -54,8 +54,10 @@ class PageFrames:
 
 
 def _plain(context: dict[str, Any]) -> bool:
-    return (not context.get("urgent") and not context.get("locked") and not context.get("new_questions")
-            and not context["form"].errors and context.get("questions") and "_flashes" not in session)
+    # Any other query string is the client's to choose: rendered in full, so it cannot fill the worker's frames.
+    return (request.query_string in (b"", b"return=check") and not context.get("urgent")
+            and not context.get("locked") and not context.get("new_questions") and not context["form"].errors
+            and context.get("questions") and "_flashes" not in session)
 
 
 @dataclass(frozen=True)

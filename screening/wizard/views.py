@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from screening.alerts import channels
 from screening.language import N_, supported
 from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
-from screening.language.choose import current as current_language
+from screening.language.choose import choose as choose_language, current as current_language
 from screening.clock import age_day, aware, utcnow
 from screening.wizard.kept import Kept
 from screening.records import database, drafts, invitations, limits, outbox, submissions
@@ -206,7 +206,7 @@ def step(slug: str) -> Response | tuple[str, int]:
         return redirect(_step_url(first, returning), 303)
 
     shown_step = _local().catalogue.steps[STEPS.index(current)]
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # a HEAD is a GET without its body: it never saves (no CSRF is asked)
         asked = _local().asked_in(shown_step, saved)
         form = form_for(asked, data=saved)
         # Questions an answer on this page has just revealed: the page was seen before, these were not on it.
@@ -354,7 +354,7 @@ def resume() -> Response | tuple[str, int]:
     _switch_patient(draft=draft.id, resume_code=drafts.normalise_code(typed))
     if LANGUAGE_KEY not in session and supported(draft.language):
         # A code typed on another device carries on in the language chosen before, unless one was chosen here.
-        session[LANGUAGE_KEY] = draft.language
+        choose_language(draft.language)
     flash(_("Welcome back. Your answers have been loaded."), "success")
     return redirect(_where_to_resume(draft), 303)
 

@@ -1,4 +1,6 @@
 """A worker's bounded memory: made once, kept until it is the least recently used of too many."""
+import threading
+
 from screening.wizard.kept import Kept
 
 
@@ -26,8 +28,6 @@ def test_a_value_put_replaces_the_one_kept():
 
 
 def test_many_threads_at_once_keep_it_within_its_bound():
-    import threading
-
     kept = Kept(8)
 
     def use(n: int) -> None:

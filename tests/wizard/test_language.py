@@ -81,6 +81,16 @@ def test_the_choice_is_kept_on_the_draft_and_a_resume_elsewhere_carries_it(app, 
     assert html_lang(page) == "es" and "Sus datos" in page.get_data(as_text=True)
 
 
+def test_a_resume_elsewhere_welcomes_the_patient_in_the_drafts_language(client, app):
+    patient = Patient(client)
+    patient.start()
+    client.get("/language/es?next=/step/your-details")
+    elsewhere = app.test_client()
+    response = elsewhere.post("/resume", data={"code": patient.resume_code()}, headers={"Accept-Language": "en"})
+    page = elsewhere.get(response.location, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Hola de nuevo" in page and "Welcome back" not in page
+
+
 def test_a_draft_begun_in_spanish_is_spanish(app, client):
     client.get("/language/es")
     Patient(client).start()

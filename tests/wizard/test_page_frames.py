@@ -142,3 +142,10 @@ def test_the_oldest_frame_goes_when_the_cache_is_full(client, spy):
     for slug in STEPS[:3]:
         client.get(f"/step/{slug}")
     assert [key[0] for key in spy.frames.frames.keys()] == STEPS[1:3]
+
+
+def test_a_page_with_any_other_query_string_is_rendered_in_full(client, spy):
+    answered(client)
+    before, kept = spy.shown, len(spy.frames.frames)
+    page = client.get("/step/heart?x=<b>").get_data(as_text=True)
+    assert spy.shown == before and len(spy.frames.frames) == kept and "<b>" not in page

@@ -15,7 +15,7 @@ from screening.clock import utcnow
 from screening.records.models import Draft, RulesVersion, Submission
 
 from screening.questionnaire import QUESTIONNAIRE
-from tests.conftest import HEALTHY, form_data
+from tests.conftest import HEALTHY, Patient, form_data
 
 SYSTOLIC = "Your most recent blood pressure: the top number (systolic)"
 
@@ -428,3 +428,16 @@ def test_stroke_warning_signs_now_show_the_stroke_card_with_911_at_once(patient)
     patient.answer("blood-pressure", {**HEALTHY, "symptoms_now": ["stroke_weakness"]})
     urgent = text(patient.client.get("/step/substances")).split("urgent-now", 1)[1][:3000]
     assert "Signs of a stroke right now" in urgent and 'href="tel:911"' in urgent and "even if they go away" in urgent
+
+
+def test_a_head_request_for_a_step_saves_nothing(client, app):
+    patient = Patient(client)
+    patient.start()
+    patient.answer("your-details", HEALTHY)
+    with app.app_context():
+        before = database.session().query(Draft).one()
+        answers, updated = dict(before.answers), before.updated_at
+    response = client.open("/step/your-details", method="HEAD", data={"first_name": "Changed"})
+    with app.app_context():
+        after = database.session().query(Draft).one()
+        assert response.status_code == 200 and after.answers == answers and after.updated_at == updated
