@@ -141,8 +141,17 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
         raise ConstructorError(None, None, "a number too long to read", node.start_mark) from None
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # Written like a date but not one (2024-02-30): Python's ValueError would carry no line.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise ConstructorError(None, None, f"a date that does not exist ({node.value})", node.start_mark) from None
+
+
 _only_true_false_are_booleans()
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 

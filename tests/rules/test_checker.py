@@ -193,6 +193,11 @@ def test_python_tags_are_refused():
     assert problem.line == 1 and "plain text" in problem.message
 
 
+def test_a_date_that_does_not_exist_is_refused_at_its_line():
+    problem = only(VALID.replace('version: "t1"', "version: 2024-02-30"))
+    assert problem.line == 1 and "a date that does not exist (2024-02-30)" in problem.message
+
+
 def test_an_alias_bomb_is_refused_at_its_first_anchor():
     # Nine to the ninth nodes if the aliases were followed: refused on sight instead, or this would not finish.
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
