@@ -41,3 +41,23 @@ def test_a_write_is_committed_and_counts_its_rows(app):
         database.session().expire_all()
         stored = database.session().get(Draft, draft.id)
         assert changed == 1 and stored.answers == {"a": ["b"]} and aware(stored.expires_at) == when
+
+
+def test_a_connection_lost_since_it_was_pooled_is_replaced_and_the_read_made_again(app, monkeypatch):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        engine = database.engine_of(app)
+        real = engine.raw_connection
+        handed = []
+
+        def raw_connection():
+            connection = real()
+            if not handed:
+                connection.dbapi_connection.close()  # as a database restarted since it was pooled leaves it
+            handed.append(connection)
+            return connection
+
+        monkeypatch.setattr(engine, "raw_connection", raw_connection)
+        statement = select(TABLE.c.id).where(TABLE.c.id == bindparam("draft_id"))
+        assert prepared(statement, engine).fetch_one(engine, {"draft_id": draft.id}) == (draft.id,)
+        assert len(handed) == 2
