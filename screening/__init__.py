@@ -13,7 +13,6 @@ from screening.records import database, migrate
 from screening.extensions import SignedCookieSessions, csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import TEMPLATES_DIR, ConfigError
-from screening.wizard import page_frames, question_markup
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None, *,
@@ -47,8 +46,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     request_log.init_app()
     filters.init_app(app)
     language.init_app(app)
-    question_markup.init_app(app)
-    page_frames.init_app(app)
+    register_page_caches(app)
     errors.init_app(app)
     commands.init_app(app)
     if _is_run_command() and _serves_in_this_process():
@@ -95,6 +93,14 @@ def register_rules(app: Flask, strict: bool) -> None:
             raise ConfigError(f"screening: the rules file {registry.path} does not pass the check "
                               f"({len(invalid.problems)} problem(s) above); fix them and start again") from None
         registry.rejected = invalid.problems
+
+
+def register_page_caches(app: Flask) -> None:
+    """After the templates' globals and filters: each reads them once (screening/wizard/page_frames.py)."""
+    from screening.wizard import page_frames, question_markup
+
+    question_markup.init_app(app)
+    page_frames.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

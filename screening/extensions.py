@@ -1,4 +1,4 @@
-"""Extensions built unbound here and bound to the app in create_app."""
+"""Flask extensions and interfaces made here and given to the app in create_app."""
 from __future__ import annotations
 
 from flask import Flask

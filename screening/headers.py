@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
             if https_only:
                 fixed.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
             fixed_headers.extend(fixed)
-        # Each header the view did not set itself, in one pass over the response's headers.
+        # A view's own header wins (a static file's Cache-Control); read the names once, as werkzeug's
+        # setdefault would scan the headers again for each.
         present = {name.lower() for name in response.headers.keys()}
         response.headers.extend([(name, value) for name, value in fixed_headers if name.lower() not in present])
         return response

@@ -272,7 +272,8 @@ def no_cycle_collection() -> Iterator[None]:
     """The cycle collector paused while a loaded tree is built and read. The tree holds no cycles, so the
     collector has nothing to find in it; left on, it walks the growing tree again and again (a 10,000-rule
     file makes millions of objects). Once the tree is dropped, freed by reference counts, the collector
-    has only what was kept to look at."""
+    has only what was kept to look at. The pause is the whole process's: in a threaded server, other requests
+    go without the cycle collector for the second or two of a large check, still freed by reference counts."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -28,13 +28,19 @@ KEPT = 4096
 class QuestionMarkup:
     def __init__(self, macro: Callable[[Question, Any], str], kept: int = KEPT):
         self._macro = macro
-        self.variants: Kept[Markup] = Kept(kept)
+        self.variants: Kept[tuple[Question, Markup]] = Kept(kept)
 
     def __call__(self, question: Question, field: Any) -> Markup:
         key = self._key(question, field)
         if key is None:
             return Markup(self._macro(question, field))
-        return self.variants.get(key, lambda: Markup(self._macro(question, field)))
+        kept_for, markup = self.variants.get(key, lambda: (question, Markup(self._macro(question, field))))
+        if kept_for is not question:
+            # The same id, another object (the first one gone): each language's questions live as long as the
+            # worker, but a question made for one page would not.
+            markup = Markup(self._macro(question, field))
+            self.variants.put(key, (question, markup))
+        return markup
 
     @staticmethod
     def _key(question: Question, field: Any) -> tuple | None:
@@ -50,5 +56,10 @@ class QuestionMarkup:
 
 
 def init_app(app: Flask) -> None:
-    macros = app.jinja_env.get_template("macros.html").module
-    app.add_template_global(QuestionMarkup(macros.question), "question_markup")
+    env = app.jinja_env
+    if env.auto_reload:
+        # `flask run --debug` reads an edited macros.html again: so does every question, with nothing kept.
+        app.add_template_global(lambda question, field: Markup(env.get_template("macros.html").module.question(
+            question, field)), "question_markup")
+        return
+    app.add_template_global(QuestionMarkup(env.get_template("macros.html").module.question), "question_markup")

@@ -1,6 +1,9 @@
 """Choice questions' markup is rendered once per variant and kept; it is always what the macro renders, and the
 cache never holds a typed answer."""
+import dataclasses
+
 import pytest
+from markupsafe import Markup
 from flask import render_template_string
 
 from screening.questionnaire import QUESTIONNAIRE as Q
@@ -94,3 +97,15 @@ def test_the_oldest_variant_goes_when_the_cache_is_full(app):
             markup(question, type("Field", (), {"data": value, "errors": []})())
         assert len(markup.variants) == 2
         assert [key[-1] for key in markup.variants.keys()] == [frozenset([values[1]]), frozenset([values[2]])]
+
+
+def test_another_question_under_a_kept_id_gets_its_own_markup(app):
+    markup = QuestionMarkup(lambda q, f: f"<div>{q.label}</div>")
+    field = type("Field", (), {"data": None, "errors": []})()
+    with app.test_request_context("/"):
+        first = ONE_CHOICE
+        markup(first, field)
+        key = next(iter(markup.variants.keys()))
+        other = dataclasses.replace(ONE_CHOICE, label="Another label")
+        markup.variants.put(key, (other, Markup("<div>stale</div>")))  # as if `first` had gone and `other` took its id
+        assert markup(first, field) == "<div>" + first.label + "</div>"
