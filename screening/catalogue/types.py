@@ -5,6 +5,7 @@ the check-answers page, the rules checker's vocabulary and every export read it 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -103,6 +104,11 @@ class Question:
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.all_choices)
+
+    @functools.cached_property
+    def choice_values(self) -> frozenset[str]:
+        """Its choices' values (not the unknown box's): looked up for every question on every step page."""
+        return frozenset(c.value for c in self.choices)
 
 
 @dataclass(frozen=True)

@@ -331,3 +331,41 @@ def form_for(questions: list[Question], formdata=None, data: dict[str, Any] | No
 # hundred at most.
 _FORM_CLASSES: dict[tuple[int, ...], tuple[tuple[Question, ...], type[Form]]] = {}
 
+
+
+class ShownChoice:
+    """A choice question's saved answer as a step page shows it: all the question macro reads of a bound field."""
+    __slots__ = ("data",)
+    errors: tuple = ()
+
+    def __init__(self, data: Any):
+        self.data = data
+
+
+class ShownChoices:
+    """A page of choice questions shown from the saved answers, with no WTForms form bound: the form a GET would
+    bind is only ever read for these values (tests/wizard/test_page_frames.py compares the two pages)."""
+    errors: dict = {}
+
+    def __init__(self, fields: dict[str, ShownChoice]):
+        self._fields = fields
+
+    def __getitem__(self, question_id: str) -> ShownChoice:
+        return self._fields[question_id]
+
+
+def shown_choices(questions: list[Question], saved: dict[str, Any]) -> ShownChoices | None:
+    """The page's fields when it asks choice questions only and each saved answer is one of their choices, as
+    WTForms would read it; None otherwise (bind the form: form_for)."""
+    fields = {}
+    for question in questions:
+        value = saved.get(question.id)
+        values = question.choice_values
+        if question.type == CHOICE and (value is None or (isinstance(value, str) and value in values)):
+            fields[question.id] = ShownChoice(value)
+        elif question.type == MULTI and (value is None or (isinstance(value, list) and all(
+                isinstance(v, str) and v in values for v in value))):
+            fields[question.id] = ShownChoice(None if value is None else list(value))
+        else:
+            return None
+    return ShownChoices(fields)

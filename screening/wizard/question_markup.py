@@ -48,7 +48,7 @@ class QuestionMarkup:
             return None
         data = field.data
         ticked = tuple(data) if isinstance(data, (list, tuple)) else (data,)
-        values = {choice.value for choice in question.choices}
+        values = question.choice_values
         if not all(value is None or value in values for value in ticked):
             return None  # a value from outside the catalogue (a stale draft) is never a key
         # The question object too: each language's Questionnaire has its own, with its own texts.

@@ -24,7 +24,7 @@ from screening.catalogue.types import Step
 from screening.records.models import Draft, Invitation, Submission
 from screening.rules.engine import evaluate
 from screening.wizard import check_answers, page_frames
-from screening.wizard.fields import form_for
+from screening.wizard.fields import form_for, shown_choices
 
 bp = Blueprint("wizard", __name__)
 STEPS = Q.catalogue.steps
@@ -208,7 +208,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     shown_step = _local().catalogue.steps[STEPS.index(current)]
     if request.method in ("GET", "HEAD"):  # a HEAD is a GET without its body: it never saves (no CSRF is asked)
         asked = _local().asked_in(shown_step, saved)
-        form = form_for(asked, data=saved)
+        form = shown_choices(asked, saved) or form_for(asked, data=saved)
         # Questions an answer on this page has just revealed: the page was seen before, these were not on it.
         seen_before = any(q.id in presented for q in asked)
         new = [q for q in asked if q.id not in presented] if seen_before else []

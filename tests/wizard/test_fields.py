@@ -15,6 +15,7 @@ from sqlalchemy import select
 from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.records import database
 from screening.records.models import Draft
+from screening.wizard.fields import shown_choices
 from tests.conftest import HEALTHY
 
 MEDICINES = {**HEALTHY, "medicines": ["other"]}
@@ -109,3 +110,19 @@ def test_a_list_and_the_box_together_are_refused(patient):
     response = patient.client.post("/step/medicines", data={
         "medicines": "other", "medicines_other": "amlodipine", "medicines_other-unknown": "bring_list"})
     assert response.status_code == 400 and "not both" in response.get_data(as_text=True)
+
+
+def test_a_page_of_choice_questions_is_shown_from_the_saved_answers_without_a_bound_form():
+    questions = [q for q in Q.catalogue.asked if q.type in ("choice", "multi")][:6]
+    saved = {q.id: (q.choices[0].value if q.type == "choice" else [q.choices[0].value]) for q in questions}
+    shown = shown_choices(questions, saved)
+    assert shown is not None and not shown.errors
+    assert [shown[q.id].data for q in questions] == [saved[q.id] for q in questions]
+
+
+def test_a_page_with_a_typed_answer_or_a_value_outside_the_choices_binds_its_form():
+    typed = next(q for q in Q.catalogue.asked if q.type not in ("choice", "multi"))
+    choice = next(q for q in Q.catalogue.asked if q.type == "choice")
+    assert shown_choices([typed], {}) is None
+    assert shown_choices([choice], {choice.id: "not-a-choice"}) is None
+    assert shown_choices([choice], {choice.id: ["a list"]}) is None

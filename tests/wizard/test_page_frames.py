@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import HEALTHY, Patient, form_data
 from screening.questionnaire import QUESTIONNAIRE
-from screening.wizard import page_frames
+from screening.wizard import page_frames, views
 
 STEPS = [step.slug for step in QUESTIONNAIRE.catalogue.steps]
 TOKEN = re.compile(r'(name="csrf_token" value=")[^"]+"')
@@ -18,12 +18,14 @@ def same_token(page: str) -> str:
 
 
 class Spy:
-    """Counts the pages shown from a frame, and can turn frames off to get the template's own page."""
+    """Counts the pages shown from a frame, and can turn frames off, and the choices shown without a bound form
+    (fields.shown_choices), to get the template's own page with WTForms' fields."""
 
     def __init__(self, app, monkeypatch):
         self.frames = app.extensions["screening.page_frames"]
-        self.shown, self.off = 0, False
+        self.shown, self.off, self.without_form = 0, False, 0
         real = page_frames.PageFrames.render
+        real_choices = views.shown_choices
 
         def render(frames, context):
             page = None if self.off else real(frames, context)
@@ -31,6 +33,12 @@ class Spy:
             return page
 
         monkeypatch.setattr(page_frames.PageFrames, "render", render)
+        def shown_choices(*args):
+            shown = None if self.off else real_choices(*args)
+            self.without_form += shown is not None
+            return shown
+
+        monkeypatch.setattr(views, "shown_choices", shown_choices)
 
     def full(self, client, path: str, **headers) -> str:
         self.off = True
@@ -62,6 +70,7 @@ def test_every_step_page_from_its_frame_is_the_page_rendered_in_full(client, spy
         framed = [client.get(path, headers={"Accept-Language": language}).get_data(as_text=True) for _ in range(2)]
         assert spy.shown == before + 2, slug
         assert same_token(framed[0]) == same_token(framed[1]) == same_token(full), slug
+    assert spy.without_form, "no step was shown without a bound form"
 
 
 def test_the_first_visit_page_with_the_stylesheet_inline_from_its_frame_is_the_full_page(app, spy):
