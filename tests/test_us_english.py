@@ -2,8 +2,9 @@
 
 Requirement (issue 7, "The patient path as real patients meet it"): every step title and intro, question,
 hint and answer label, every rule's title, patient and clinician text, every example's name and every page
-uses US spelling and words. Ids and answer values keep theirs (sleep_apnoea, brain_tumour, anaesthetic):
-stored submissions and the rules refer to them. Sources are quoted as the cited works write them.
+uses US spelling and words, answer codes too (anesthetic, renamed by revision 0007). Question ids keep theirs
+(sleep_apnoea, brain_tumour): stored submissions and the rules refer to them. Sources are quoted as the cited
+works write them.
 """
 import re
 
@@ -75,6 +76,11 @@ def test_the_pattern_catches_what_it_is_for():
                            " raise, exercise, specialist, stick, ticket") == []
 
 
-def test_ids_and_answer_values_keep_their_stored_spelling():
+def test_question_ids_keep_their_stored_spelling():
     assert {"sleep_apnoea", "brain_tumour"} <= {q.id for q in CATALOGUE.asked}
-    assert "anaesthetic" in CATALOGUE["reactions"].values
+
+
+def test_the_anesthetic_answer_is_coded_in_us_spelling_and_knows_its_former_code():
+    reactions = CATALOGUE["reactions"]
+    assert "anesthetic" in reactions.values and "anaesthetic" not in reactions.values
+    assert reactions.renamed == {"anaesthetic": "anesthetic"}

@@ -419,11 +419,12 @@ STEPS = (
     Step("allergies", "Allergies and reactions", (
         many("reactions", "Have you ever had an allergic or bad reaction to any of these?",
              Choice("ketamine", "Ketamine"), Choice("esketamine", "Esketamine (Spravato)"),
-             Choice("anaesthetic", "An anesthetic, used for surgery or a procedure"),
+             # Stored as "anaesthetic" before 2026-12-02 (revision 0007 renamed it in every stored answer).
+             Choice("anesthetic", "An anesthetic, used for surgery or a procedure", formerly=("anaesthetic",)),
              NONE_OF_THESE, DK_ONLY,
              short="Bad reactions"),
         text("reaction_details", "What happened? (optional)",
-             show_when=when("reactions", includes_any=["ketamine", "esketamine", "anaesthetic"]),
+             show_when=when("reactions", includes_any=["ketamine", "esketamine", "anesthetic"]),
              short="What happened"),
     )),
 )

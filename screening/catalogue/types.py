@@ -28,6 +28,9 @@ class Choice:
     label: str
     # An exclusive option ("None of these", "I don't know") cannot be ticked with others.
     exclusive: bool = False
+    # Codes this answer was stored under before it was renamed: answers were migrated to the new code, and a
+    # past rules version (rules replay --verify) still reads the old one as this answer.
+    formerly: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,20 @@ class Question:
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.all_choices)
+
+    @functools.cached_property
+    def renamed(self) -> dict[str, str]:
+        """Each former code of its answers, with the code it has now."""
+        return {old: c.value for c in self.all_choices for old in c.formerly}
+
+    def recoded(self, value: Any) -> Any:
+        """The answer with any former code given as its code now (a list, each of its items)."""
+        renamed = self.renamed
+        if not renamed:
+            return value
+        if isinstance(value, list):
+            return [renamed.get(v, v) if isinstance(v, str) else v for v in value]
+        return renamed.get(value, value) if isinstance(value, str) else value
 
     @functools.cached_property
     def choice_values(self) -> frozenset[str]:

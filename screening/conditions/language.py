@@ -439,6 +439,8 @@ class Compiler:
     def _choice(self, question: Question, value: Any, where: Where) -> Any:
         if isinstance(value, str) and value in question.values:
             return value
+        if isinstance(value, str) and value in question.renamed:
+            return question.renamed[value]  # a past rules version, written before the answer was renamed
         hint = ""
         if isinstance(value, bool):
             hint = " (write yes and no as plain words, not true and false)"

@@ -470,6 +470,7 @@ class _Checker:
                             f"example {name!r}: {question_id!r} is who the patient is, which no rule may use: leave "
                             "it out (for age, give 'age: 16', which stays true as the years pass)")
                 continue
+            value = self.catalogue[question_id].recoded(value)  # a past rules version's example
             problem = answer_problem(self.catalogue[question_id], value)
             if problem:
                 hint = suggest(value, self.catalogue[question_id].values) if isinstance(value, str) else ""

@@ -54,7 +54,7 @@ def test_includes_names_the_ticked_answer_by_its_label():
 
 
 def test_includes_any_lists_the_labels():
-    assert text({"question": "reactions", "includes any": ["ketamine", "anaesthetic"]}).endswith(
+    assert text({"question": "reactions", "includes any": ["ketamine", "anesthetic"]}).endswith(
         "(reactions) includes any of “Ketamine” or “An anesthetic, used for surgery or a procedure”")
 
 

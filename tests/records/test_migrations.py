@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -328,3 +329,40 @@ def test_0006_keeps_every_row_and_records_english_for_what_was_there(empty_url):
     assert revision_of(empty_url) == "0006" and table_rows(empty_url) == before
     assert [tuple(row) for row in drafts] == [("en",)]
     assert [tuple(row) for row in submissions] == [("en", None), ("en", None)]
+
+
+def test_0007_recodes_the_anesthetic_answer_in_drafts_and_submissions_and_nothing_else(empty_url):
+    """A US answer code: "anaesthetic" becomes "anesthetic" wherever it was stored; other answers stay."""
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0006")
+    engine = create_engine(empty_url)
+    old = {"age": 40, "reactions": ["ketamine", "anaesthetic"], "reaction_details": "anaesthetic made me sick"}
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE draft SET answers = :a"), {"a": json.dumps(old)})
+        connection.execute(text("UPDATE submission SET answers = :a WHERE id = 1"), {"a": json.dumps(old)})
+    migrate.upgrade(empty_url, "0007")
+    with engine.connect() as connection:
+        stored = [connection.execute(text(sql)).scalar_one() for sql in (
+            "SELECT answers FROM draft", "SELECT answers FROM submission WHERE id = 1",
+            "SELECT answers FROM submission WHERE id = 2")]
+    engine.dispose()
+    draft, sent, untouched = [json.loads(a) if isinstance(a, str) else a for a in stored]
+    assert revision_of(empty_url) == "0007"
+    assert draft == sent == {**old, "reactions": ["ketamine", "anesthetic"]}
+    assert untouched == {}
+
+
+def test_0007_downgrade_gives_the_old_code_back(empty_url):
+    build_release_before_migrations(empty_url)
+    migrate.upgrade(empty_url, "0006")
+    engine = create_engine(empty_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE draft SET answers = :a"), {"a": json.dumps({"reactions": ["anaesthetic"]})})
+    migrate.upgrade(empty_url, "0007")
+    with engine.begin() as connection:
+        command.downgrade(migrate.alembic_config(connection), "0006")
+    with engine.connect() as connection:
+        answers = connection.execute(text("SELECT answers FROM draft")).scalar_one()
+    engine.dispose()
+    answers = json.loads(answers) if isinstance(answers, str) else answers
+    assert revision_of(empty_url) == "0006" and answers == {"reactions": ["anaesthetic"]}

@@ -7,8 +7,9 @@ rule id, what is wrong and how to fix it; safe YAML; exit 0 when clean, 1 otherw
 import pytest
 
 from screening.rules.checker import check_file, check_text
+from screening.rules.engine import evaluate
 
-from tests.conftest import ROOT
+from tests.conftest import HEALTHY, ROOT
 
 VALID = """\
 version: "t1"
@@ -287,3 +288,13 @@ def test_clinician_text_is_not_held_to_the_patient_reading_level():
                          "clinician: Reported {bp_systolic}/{bp_diastolic} mmHg; considerable cardiovascular "
                          "vulnerability necessitating comprehensive evaluation.")
     assert check_text(text)[1] == []
+
+
+def test_a_past_rules_text_with_a_renamed_answer_code_reads_it_as_the_answer_now():
+    # Stored rules versions from before revision 0007 wrote "anaesthetic"; rules replay --verify reads them.
+    old_text = (ROOT / "rules.yaml").read_text().replace("reactions: [anesthetic]", "reactions: [anaesthetic]").replace(
+        "includes: anesthetic", "includes: anaesthetic")
+    ruleset, found = check_text(old_text, "rules.yaml")
+    assert found == [] and ruleset is not None
+    raised = {t.id for t in evaluate(ruleset, {**HEALTHY, "reactions": ["anesthetic"]}).topics}
+    assert "reaction-anesthetic" in raised

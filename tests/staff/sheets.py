@@ -105,7 +105,7 @@ LONGEST: dict[str, Any] = {
     "medicines_other": MEDICINES_OTHER,
     "benzodiazepine_which": ["alprazolam", "clobazam", "clonazepam", "diazepam", "lorazepam", "other"],
     "benzodiazepine_dose": BENZODIAZEPINE_DOSE, "naltrexone_dose": "dont_know",
-    "reactions": ["ketamine", "esketamine", "anaesthetic"], "reaction_details": REACTION_DETAILS,
+    "reactions": ["ketamine", "esketamine", "anesthetic"], "reaction_details": REACTION_DETAILS,
 }
 
 
