@@ -36,6 +36,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -274,26 +275,40 @@ def first_paint_rows(browser: Browser, step_path: str) -> None:
         f"{', '.join(f'{x:.2f}' for x in warm)})", "1.0 s or less; 0.6 s or less warm", c <= 1.0 and w <= 0.6)
 
 
-def http_figures(seconds: int, rounds: int, folder: Path) -> None:
-    database = f"sqlite:///{folder / 'http.sqlite3'}"
+@dataclass
+class Served:
+    """The app and hello-world under the same gunicorn, with a patient who answered every step, on one step."""
+    app_url: str
+    hello_url: str
+    browser: Browser
+    path: str
+    headers: dict[str, str]
+
+
+@contextlib.contextmanager
+def served(database: str, folder: Path, slug: str):
     env = screening_env(database)
     env["SCREENING_RULES_PATH"] = str(ROOT / "rules.yaml")
     with gunicorn("wsgi:app", env, folder) as app_url, gunicorn("benchmarks.hello:app", env, folder) as hello_url:
         browser = answered_patient(app_url)
-        steps = QUESTIONNAIRE.catalogue.steps
-        step = steps[len(steps) // 2]
-        path = f"/step/{step.slug}"
+        path = f"/step/{slug}"
         browser.get(path)
-        headers = {"Cookie": browser.cookie(), "Accept-Encoding": "gzip"}
-        print(f"    step measured: {path}", flush=True)
-        ratio_row("Step page GET, ratio to hello-world Flask, same gunicorn -w 2", 0.35, app_url + path,
-                  hello_url + "/", seconds, rounds, headers, None)
-        ratio_row("Step POST (validate + save a draft), same ratio", 0.30, app_url + path, hello_url + "/",
-                  seconds, rounds, headers, post_script(folder, step.slug, browser))
+        yield Served(app_url, hello_url, browser, path, {"Cookie": browser.cookie(), "Accept-Encoding": "gzip"})
+
+
+def http_figures(seconds: int, rounds: int, folder: Path) -> None:
+    steps = QUESTIONNAIRE.catalogue.steps
+    slug = steps[len(steps) // 2].slug
+    with served(f"sqlite:///{folder / 'http.sqlite3'}", folder, slug) as on:
+        print(f"    step measured: {on.path}", flush=True)
+        ratio_row("Step page GET, ratio to hello-world Flask, same gunicorn -w 2", 0.35, on.app_url + on.path,
+                  on.hello_url + "/", seconds, rounds, on.headers, None)
+        ratio_row("Step POST (validate + save a draft), same ratio", 0.30, on.app_url + on.path, on.hello_url + "/",
+                  seconds, rounds, on.headers, post_script(folder, slug, on.browser))
         save_commit_line(folder)
-        compression_rows(browser, path)
-        first_paint_rows(browser, path)
-    post_without_disk_wait(seconds, rounds, folder, step.slug)
+        compression_rows(on.browser, on.path)
+        first_paint_rows(on.browser, on.path)
+    post_without_disk_wait(seconds, rounds, folder, slug)
 
 
 def post_script(folder: Path, slug: str, browser: Browser) -> Path:
@@ -310,17 +325,11 @@ def post_without_disk_wait(seconds: int, rounds: int, folder: Path, slug: str) -
     shm = Path("/dev/shm")
     if not shm.is_dir():
         return
-    with tempfile.TemporaryDirectory(dir=shm) as memory:
-        env = screening_env(f"sqlite:///{Path(memory) / 'http.sqlite3'}")
-        env["SCREENING_RULES_PATH"] = str(ROOT / "rules.yaml")
-        with gunicorn("wsgi:app", env, folder) as app_url, gunicorn("benchmarks.hello:app", env, folder) as hello_url:
-            browser = answered_patient(app_url)
-            path = f"/step/{slug}"
-            browser.get(path)
-            headers = {"Cookie": browser.cookie(), "Accept-Encoding": "gzip"}
-            ratio_row("For comparison, not a goal: the same POST with SQLite in /dev/shm (no wait for the disk)",
-                      0.30, app_url + path, hello_url + "/", seconds, rounds, headers,
-                      post_script(folder, slug, browser), goal_row=False)
+    with tempfile.TemporaryDirectory(dir=shm) as memory, \
+            served(f"sqlite:///{Path(memory) / 'http.sqlite3'}", folder, slug) as on:
+        ratio_row("For comparison, not a goal: the same POST with SQLite in /dev/shm (no wait for the disk)",
+                  0.30, on.app_url + on.path, on.hello_url + "/", seconds, rounds, on.headers,
+                  post_script(folder, slug, on.browser), goal_row=False)
 
 
 def save_commit_line(folder: Path) -> None:

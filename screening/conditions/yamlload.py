@@ -214,7 +214,7 @@ if _CSafeLoader is not None:
             return self._map(event) if kind is MappingStartEvent else self._list(event)
 
         def _map(self, opening: MappingStartEvent) -> LocDict:
-            get_event, tags = self.get_event, self._tags
+            get_event = self.get_event
             result = LocDict()
             result.start = opening.start_mark
             result.key_starts = key_starts = {}
@@ -226,37 +226,24 @@ if _CSafeLoader is not None:
                     if event.__class__ is MappingEndEvent:
                         return result
                     raise YamlError(_at(event.start_mark), "a key must be a plain word")
-                # Plain data's commonest case written out: a text with no tag; the rest in _scalar.
-                key = event.value
-                if (event.tag is not None or event.anchor is not None
-                        or (event.implicit[0] and tags.get(key) != _STR)):
-                    key = self._scalar(event)
+                key = self._scalar(event)
                 if key in result:
                     result.duplicates.append((key, _at(event.start_mark)))
                 key_starts[key] = event.start_mark
                 event = get_event()
-                if event.__class__ is ScalarEvent:
-                    value = event.value
-                    if (event.tag is not None or event.anchor is not None
-                            or (event.implicit[0] and tags.get(value) != _STR)):
-                        value = self._scalar(event)
-                else:
-                    value = self._collection(event)
+                value = self._scalar(event) if event.__class__ is ScalarEvent else self._collection(event)
                 result[key] = value
                 value_starts[key] = event.start_mark
 
         def _list(self, opening: SequenceStartEvent) -> LocList:
-            get_event, tags = self.get_event, self._tags
+            get_event = self.get_event
             result = LocList()
             result.start = opening.start_mark
             result.item_starts = starts = []
             while True:
                 event = get_event()
                 if event.__class__ is ScalarEvent:
-                    value = event.value
-                    if (event.tag is not None or event.anchor is not None
-                            or (event.implicit[0] and tags.get(value) != _STR)):
-                        value = self._scalar(event)
+                    value = self._scalar(event)
                 elif event.__class__ is SequenceEndEvent:
                     return result
                 else:

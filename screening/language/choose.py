@@ -9,8 +9,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel
 
 from screening.language import ENGLISH, LANGUAGES, NAMES, N_, supported
 from screening.language.catalogs import DIRECTORY, compile_stale, translations
@@ -39,8 +39,9 @@ def selected() -> str:
 
 
 def current() -> str:
-    # Asked for every text a page shows: kept for the request by init_app's hooks, as Flask-Babel keeps its own.
-    return _CURRENT.get() or supported(str(get_locale() or ENGLISH)) or ENGLISH
+    # Asked for every text a page shows: chosen once a request by init_app's hook. Before that hook (an error
+    # page for a request stopped by CSRFProtect's) it is chosen here; outside a request it is English.
+    return _CURRENT.get() or (selected() if has_request_context() else ENGLISH)
 
 
 _CURRENT: ContextVar[str | None] = ContextVar("screening_language", default=None)

@@ -18,8 +18,6 @@ from babel.messages.pofile import read_po
 from screening.catalogue import CATALOGUE
 from screening.catalogue.translated import catalogue_texts
 from screening.language import LANGUAGES, catalogs
-from screening.questionnaire import QUESTIONNAIRE
-from screening.readability import too_hard
 from tests.conftest import ROOT
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
@@ -89,24 +87,6 @@ def test_every_catalogue_text_has_a_translation(code):
     catalog = {key(m): m.string for m in committed(code) if m.id}
     missing = [where for where, text in catalogue_texts(CATALOGUE) if not catalog.get(text)]
     assert missing == [] and translations.gettext(CATALOGUE["asthma"].label) != CATALOGUE["asthma"].label
-
-
-def _spanish_prose():
-    """The Spanish of what the English readability test reads (tests/catalogue/test_readability.py): labels,
-    hints, step introductions; screening.readability leaves out a text too short to measure, in either language."""
-    spanish = QUESTIONNAIRE.in_language("es").catalogue
-    for step in spanish.steps:
-        if step.intro:
-            yield f"step {step.id} intro", step.intro
-        for question in step.questions:
-            yield f"{question.id} label", question.label
-            if question.hint:
-                yield f"{question.id} hint", question.hint
-
-
-@pytest.mark.parametrize(("where", "text"), list(_spanish_prose()), ids=[where for where, _ in _spanish_prose()])
-def test_spanish_patient_text_reads_at_the_grade_8_level(where, text):
-    assert too_hard(text, "es") is None, f"{where}: {text!r} {too_hard(text, 'es')}"
 
 
 def test_a_missing_compiled_catalog_is_compiled_at_start(tmp_path, monkeypatch):
