@@ -29,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--html", action="store_true")
+    parser.add_argument("--all", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="profile-step-"))
     app = make_app({"SECRET_KEY": "profile", "DATABASE_URL": f"sqlite:///{folder / 'p.sqlite3'}",
@@ -63,7 +64,7 @@ def main() -> None:
             out.write_text(profiler.output_html())
             print(f"  {out}")
         else:
-            print(profiler.output_text(unicode=False, color=False, show_all=False))
+            print(profiler.output_text(unicode=False, color=False, show_all=("--all" in sys.argv)))
 
 
 if __name__ == "__main__":

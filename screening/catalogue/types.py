@@ -139,6 +139,10 @@ class Step:
     def slug(self) -> str:
         return self.id.replace("_", "-")
 
+    @functools.cached_property
+    def question_ids(self) -> frozenset[str]:
+        return frozenset(q.id for q in self.questions)
+
 
 @dataclass(frozen=True)
 class Catalogue:

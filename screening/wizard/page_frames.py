@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, current_app, render_template, request, session
 from markupsafe import Markup, escape
 
-from screening.wizard.kept import Kept
+from screening.kept import Kept
 from screening.language.choose import current as current_language
 
 CSRF, RESUME_CODE, QUESTIONS, NEXT = "\x00csrf\x00", "\x00resume-code\x00", "\x00questions\x00", "\x00next\x00"

@@ -17,7 +17,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from screening.catalogue.types import Question
-from screening.wizard.kept import Kept
+from screening.kept import Kept
 from screening.language.choose import current as current_language
 
 # Every step's choice questions, each with its choices ticked in the ways patients tick them, in two languages:

@@ -17,7 +17,7 @@ from screening.language import N_, supported
 from screening.language.choose import SESSION_KEY as LANGUAGE_KEY, _, clinic_name, ngettext
 from screening.language.choose import choose as choose_language, current as current_language
 from screening.clock import age_day, aware, utcnow
-from screening.wizard.kept import Kept
+from screening.kept import Kept
 from screening.records import database, drafts, invitations, limits, outbox, submissions
 from screening.questionnaire import QUESTIONNAIRE as Q, display_value
 from screening.catalogue.types import Step
@@ -213,13 +213,15 @@ def step(slug: str) -> Response | tuple[str, int]:
         seen_before = any(q.id in presented for q in asked)
         new = [q for q in asked if q.id not in presented] if seen_before else []
         return _step_page(draft, current, form, asked, 200, new_questions=new, returning=returning, locked=locked)
-    merged = {k: v for k, v in saved.items() if k not in {q.id for q in current.questions} or k in locked}
+    on_page = current.question_ids
+    merged = {k: v for k, v in saved.items() if k not in on_page or k in locked}
     # What the page showed: the questions its saved answers asked. One revealed by this post is not an error yet.
     shown = {q.id for q in Q.asked_in(current, saved)}
-    form = form_for(list(shown_step.questions), formdata=request.form)
+    posted = request.form
+    form = form_for(list(shown_step.questions), formdata=posted)
     # A question answered in this post was on the screen, whether or not its page was fetched first.
     presented |= {q.id for q in current.questions
-                  if q.id in request.form or f"{q.id}-unknown" in request.form or f"{q.id}-year" in request.form}
+                  if q.id in posted or f"{q.id}-unknown" in posted or f"{q.id}-year" in posted}
     asked, errors = [], False
     for question in shown_step.questions:
         if not Q.is_asked(question, merged):
@@ -229,7 +231,7 @@ def step(slug: str) -> Response | tuple[str, int]:
             continue  # shown, not asked: a value posted for it is ignored
         field = form[question.id]
         if not field.validate(form):
-            newly_revealed = question.id not in shown and field.errors and not request.form.get(question.id)
+            newly_revealed = question.id not in shown and field.errors and not posted.get(question.id)
             if newly_revealed:
                 field.errors = []
             else:
@@ -246,7 +248,7 @@ def step(slug: str) -> Response | tuple[str, int]:
     summary = evaluate(_rules(), answers, language=current_language())
     outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented)
-    session.modified = True  # the cookie's DRAFT_DAYS start again with the draft's (SESSION_REFRESH_EACH_REQUEST)
+    session.slide()  # the cookie's lifetime starts again with the draft's
     _remember(_urgent_key(draft), _urgent_of(summary))
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):
         # An answer revealed questions, required or not: the patient sees them before leaving the page.

@@ -1,9 +1,14 @@
-"""The patient's cookie lasts as long as the draft it opens: sent again when a save extends the draft, and not
-re-signed for a page the patient only reads."""
+"""The patient's cookie lasts at least as long as the draft it opens: signed again when a save comes an hour or
+more after it was signed, not for a page the patient only reads; and a cookie remembered as verified is still
+refused once it is too old, tampered with, or signed with a key the app no longer has."""
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+import pytest
+
+from screening import extensions
+from screening.extensions import REFRESH_AFTER
 from tests.conftest import HEALTHY, form_data
 
 
@@ -11,18 +16,67 @@ def session_cookies(response) -> list[str]:
     return [v for v in response.headers.getlist("Set-Cookie") if v.startswith("session=")]
 
 
-def test_a_step_page_read_again_sends_no_new_cookie(client):
+@pytest.fixture
+def later(monkeypatch):
+    """Move the session's clock forward by this many seconds."""
+    def move(seconds: float) -> None:
+        real = extensions.time.time
+        monkeypatch.setattr(extensions.time, "time", lambda: real() + seconds)
+    return move
+
+
+def started(client):
     client.post("/start")
     client.get("/step/your-details")
+    return client
+
+
+def test_a_step_page_read_again_sends_no_new_cookie(client):
+    started(client)
     assert session_cookies(client.get("/step/your-details")) == []
 
 
-def test_a_save_sends_the_cookie_again_with_the_drafts_lifetime(client, app):
-    client.post("/start")
-    client.get("/step/your-details")
+def test_a_save_within_the_hour_the_cookie_was_signed_sends_no_new_cookie(client):
+    started(client)
+    saved = client.post("/step/your-details", data=form_data("your-details", HEALTHY))
+    assert saved.status_code == 303 and session_cookies(saved) == []
+
+
+def test_a_save_an_hour_after_the_cookie_was_signed_sends_it_again_with_the_drafts_lifetime(client, app, later):
+    started(client)
+    later(REFRESH_AFTER + 1)
     saved = client.post("/step/your-details", data=form_data("your-details", HEALTHY))
     cookies = session_cookies(saved)
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookies[0]).group(1))
     lifetime = expires - datetime.now(timezone.utc)
     days = timedelta(days=app.config["DRAFT_DAYS"])
-    assert saved.status_code == 303 and days - timedelta(minutes=5) < lifetime <= days
+    assert saved.status_code == 303
+    assert days - timedelta(minutes=5) < lifetime <= days + timedelta(seconds=REFRESH_AFTER)
+
+
+def test_a_remembered_cookie_older_than_its_lifetime_opens_nothing(client, app, later):
+    started(client)
+    later(app.permanent_session_lifetime.total_seconds() + 1)
+    assert client.get("/step/your-details").headers["Location"].endswith("/resume")
+
+
+def test_a_remembered_cookie_with_another_signature_opens_nothing(client):
+    started(client)
+    cookie = client.get_cookie("session")
+    payload, _, signature = cookie.value.rpartition(".")
+    forged = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    client.set_cookie("session", f"{payload}.{forged}")
+    assert client.get("/step/your-details").headers["Location"].endswith("/resume")
+
+
+def test_a_remembered_cookie_opens_nothing_once_its_key_is_gone(client, app):
+    started(client)
+    app.secret_key = app.config["SECRET_KEY"] = "another-secret"
+    assert client.get("/step/your-details").headers["Location"].endswith("/resume")
+
+
+def test_a_remembered_cookie_still_opens_with_its_key_among_the_fallbacks(client, app):
+    started(client)
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = app.config["SECRET_KEY"] = "another-secret"
+    assert client.get("/step/your-details").status_code == 200

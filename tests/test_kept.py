@@ -1,7 +1,7 @@
 """A worker's bounded memory: made once, kept until it is the least recently used of too many."""
 import threading
 
-from screening.wizard.kept import Kept
+from screening.kept import Kept
 
 
 def test_a_kept_value_is_made_once():

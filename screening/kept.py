@@ -30,6 +30,15 @@ class Kept(Generic[V]):
         self.put(key, value)
         return value
 
+    def find(self, key: Hashable) -> V | None:
+        """The value kept for `key`, or None if there is none (for a store whose values are never None)."""
+        with self._lock:
+            value = self._values.get(key, _MISSING)
+            if value is _MISSING:
+                return None
+            self._values.move_to_end(key)
+            return value  # type: ignore[return-value]
+
     def put(self, key: Hashable, value: V) -> None:
         with self._lock:
             self._values[key] = value
