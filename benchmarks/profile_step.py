@@ -1,7 +1,7 @@
 """Profile a step page GET and a step POST in-process, through Flask's test client with a real draft, session
 and CSRF token, as benchmarks/run.py measures them over HTTP:
 
-    .venv/bin/python benchmarks/profile_step.py [--requests 300] [--html]
+    .venv/bin/python benchmarks/profile_step.py [--requests 300] [--html] [--all]
 
 Prints mean milliseconds per request and pyinstrument's call tree of each (or writes HTML with --html).
 """
@@ -29,7 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--html", action="store_true")
-    parser.add_argument("--all", action="store_true")
+    parser.add_argument("--all", action="store_true", help="show every frame, Flask's and libraries' too")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="profile-step-"))
     app = make_app({"SECRET_KEY": "profile", "DATABASE_URL": f"sqlite:///{folder / 'p.sqlite3'}",
@@ -64,7 +64,7 @@ def main() -> None:
             out.write_text(profiler.output_html())
             print(f"  {out}")
         else:
-            print(profiler.output_text(unicode=False, color=False, show_all=("--all" in sys.argv)))
+            print(profiler.output_text(unicode=False, color=False, show_all=args.all))
 
 
 if __name__ == "__main__":

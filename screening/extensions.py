@@ -1,33 +1,32 @@
 """Flask extensions and interfaces made here and given to the app in create_app.
 
-The session interface is Flask's own signed-cookie session, with the work it repeats on every request done once.
+The session interface is Flask's own signed-cookie session, without the work it repeated on every request. A
+patient's browser sends the same cookie on every page until it is signed again, and each GET and POST derived a
+key, checked an HMAC and undid base64 and zlib, and each save signed the whole cookie again only to move its
+expiry forward (together about a fifth of a step POST, benchmarks/profile_step.py). So:
 
-A patient's browser sends the same cookie on every page until it is signed again, and the session's share of a
-step POST was about a fifth of its time under cProfile: a key derived, an HMAC checked, base64, zlib and JSON undone, on each GET and POST,
-and on each save the whole cookie signed again only to move its expiry forward. So:
-
-- the serializer is made once for the app's keys (a change of SECRET_KEY or its fallbacks makes a new one, and
-  forgets every cookie below);
-- a cookie whose signature was checked is remembered by its exact text, with when it was signed: the next request
-  carrying the same text reads its payload without checking the signature again, and still refuses it once it is
-  older than the session's lifetime. Only a text this worker verified itself is ever found there;
-- `session.slide()` (a draft's save) moves the cookie's expiry forward by signing it again only when it was signed
-  more than REFRESH_AFTER ago. The cookie's lifetime is the draft's plus REFRESH_AFTER (screening.settings), so
-  it never ends before the draft it opens.
+- the serializer is made once for the app's keys; a change of SECRET_KEY or its fallbacks makes a new one and
+  an empty memory of verified cookies with it;
+- a cookie whose signature was checked is remembered by its exact text, as its payload's text and when it was
+  signed: the next request carrying the same text parses that payload without checking the signature again,
+  and still refuses it once it is older than the session's lifetime. Only a text this worker verified itself is
+  ever found there, and each request gets its own parsed copy;
+- `session.slide()` (a draft's save) moves the cookie's expiry forward by signing it again only once it was
+  signed REFRESH_AFTER ago or more. The cookie's lifetime is the draft's plus REFRESH_AFTER
+  (screening.settings), so it never ends before the draft it opens.
 """
 from __future__ import annotations
-
-import time
-from datetime import datetime
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from screening import clock
 from screening.kept import Kept
 
-REFRESH_AFTER = 3600  # seconds
+# Seconds a cookie may go unsigned while saves extend the draft: a save signs it again at most this often.
+REFRESH_AFTER = 3600
 COOKIES_KEPT = 4096  # per worker: a few hundred bytes each
 
 csrf = CSRFProtect()
@@ -72,22 +71,18 @@ class SignedCookieSessions(SecureCookieSessionInterface):
                 data, stamp = signer.loads(text, max_age=int(max_age), return_timestamp=True)
             except BadSignature:
                 return self.session_class()
-            known = (self.serializer.dumps(data), _seconds(stamp))
+            known = (self.serializer.dumps(data), stamp.timestamp())
             verified.put(text, known)
         payload, signed_at = known
-        if time.time() - signed_at > max_age:
+        if not 0 <= clock.utcnow().timestamp() - signed_at <= max_age:  # as itsdangerous refuses it
             return self.session_class()
         session = self.session_class(self.serializer.loads(payload))
         session.signed_at = signed_at
         return session
 
     def should_set_cookie(self, app: Flask, session: SlidingSession) -> bool:  # type: ignore[override]
-        if session.modified:
+        if session.sliding and (session.signed_at is None
+                                or clock.utcnow().timestamp() - session.signed_at >= REFRESH_AFTER):
             return True
-        if getattr(session, "sliding", False):
-            return session.signed_at is None or time.time() - session.signed_at >= REFRESH_AFTER
         return super().should_set_cookie(app, session)
 
-
-def _seconds(stamp: datetime) -> float:
-    return stamp.timestamp()

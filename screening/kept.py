@@ -1,4 +1,4 @@
-"""A worker's bounded memory of things it made once: the least recently used goes first when it is full.
+"""A worker's bounded memory of what it made or was given: the least recently used goes first when it is full.
 
 Safe under threads (`flask run` serves with several, as a threaded gunicorn worker would): the dict is changed
 under a lock, and a value is made outside it, so two threads may both make one, and either is kept.

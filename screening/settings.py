@@ -34,8 +34,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # The cookie lasts DRAFT_DAYS, as a draft does from its last save; it is sent again when a save extends the
-    # draft (screening.wizard.views.step), not re-signed on every page the patient only reads.
+    # The cookie outlasts the draft it opens (see PERMANENT_SESSION_LIFETIME below): a save signs it again at most
+    # hourly (screening.extensions), a page the patient only reads never does.
     "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
     "RESUME_ATTEMPTS_PER_HOUR": 20,
