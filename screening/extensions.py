@@ -12,7 +12,7 @@ expiry forward (together about a fifth of a step POST, benchmarks/profile_step.p
   and still refuses it once it is older than the session's lifetime. Only a text this worker verified itself is
   ever found there, and each request gets its own parsed copy;
 - `session.slide()` (a draft's save) moves the cookie's expiry forward by signing it again only once it was
-  signed REFRESH_AFTER ago or more. The cookie's lifetime is the draft's plus REFRESH_AFTER
+  signed REFRESH_AFTER ago or more. The cookie's lifetime is the draft's longest plus REFRESH_AFTER
   (screening.settings), so it never ends before the draft it opens.
 """
 from __future__ import annotations

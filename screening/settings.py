@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from screening.extensions import REFRESH_AFTER
+from screening.records.drafts import EXPIRY_STEP
 from screening.typed import whole_number
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -100,9 +101,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
     chosen = "SESSION_COOKIE_SECURE" in (test_config or {}) or "SCREENING_SESSION_COOKIE_SECURE" in os.environ
     app.config["SESSION_COOKIE_SECURE"] = (_flag(app.config["SESSION_COOKIE_SECURE"]) if chosen
                                            else app.config["ENV"] != "development")
-    # The draft's days and the hour a cookie may go without being signed again (screening.extensions): the
-    # cookie never ends before the draft it opens.
-    app.config["PERMANENT_SESSION_LIFETIME"] = int(app.config["DRAFT_DAYS"]) * 24 * 3600 + REFRESH_AFTER
+    # The draft's days, the hour a cookie may go without being signed again (screening.extensions) and the hour
+    # a draft may outlast its days (drafts.EXPIRY_STEP): the cookie never ends before the draft it opens.
+    app.config["PERMANENT_SESSION_LIFETIME"] = (int(app.config["DRAFT_DAYS"]) * 24 * 3600 + REFRESH_AFTER
+                                                + int(EXPIRY_STEP.total_seconds()))
     app.config["RETENTION_DAYS"] = _days(app.config["RETENTION_DAYS"], "SCREENING_RETENTION_DAYS")
     app.config["INVITATION_DAYS"] = _days(app.config["INVITATION_DAYS"], "SCREENING_INVITATION_DAYS")
     app.config["OPEN_INTAKE"] = _switch(app.config["OPEN_INTAKE"], "SCREENING_OPEN_INTAKE")

@@ -1,6 +1,7 @@
 """Drafts: answers saved as the patient goes, found again by the cookie or by a resume code."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -100,30 +101,44 @@ def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
     return draft, "ok"
 
 
+# A save moves the draft's expiry forward only when it would otherwise end less than `days` after this save, and
+# then to an hour beyond: most saves leave the indexed expires_at alone and write the draft's row page only (a
+# save that sets it, or urgent_since, writes 2 to 5 pages to the WAL and syncs them all). A draft is then kept
+# at least `days` and at most `days` and an hour after its last save.
+EXPIRY_STEP = timedelta(hours=1)
+
+
 def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: int,
-         presented: Iterable[str] = ()) -> None:
-    """Keep the answers, the questions that have now been on the screen, and urgent_since (set by
-    screening.records.outbox.mark_urgent) in one commit: one UPDATE by id, for a DraftView as for a Draft."""
+         presented: Iterable[str] = (), urgent_changed: bool = True) -> None:
+    """Keep the answers, the questions that have now been on the screen, the expiry and urgent_since (set by
+    screening.records.outbox.mark_urgent, which says whether it changed it: `urgent_changed`) in one commit:
+    one UPDATE by id, for a DraftView as for a Draft, of the columns that change."""
     now = utcnow()
     seen = list(draft.presented or [])
     values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],
-              "updated_at": now, "expires_at": now + timedelta(days=days), "urgent_since": draft.urgent_since}
+              "updated_at": now}
+    if aware(draft.expires_at) < now + timedelta(days=days):
+        values["expires_at"] = now + timedelta(days=days) + EXPIRY_STEP
+    if urgent_changed:
+        values["urgent_since"] = draft.urgent_since
+    statement = _save(tuple(values))
     params = {"draft_id": draft.id, **{f"new_{name}": value for name, value in values.items()}}
     if isinstance(draft, DraftView):
         # A step's save, most of the writes: a transaction of its own on the driver's cursor, without the ORM's
         # bookkeeping (the request's Session holds no change of this draft: a DraftView is not in it).
         engine = db.get_bind()
-        prepared(_SAVE, engine).run_and_commit(engine, params)
+        prepared(statement, engine).run_and_commit(engine, params)
     else:
-        db.execute(_SAVE, params)
+        db.execute(statement, params)
         db.commit()
     _keep(draft, values)
 
 
-# Built once: each step POST runs it.
-_SAVE = update(_TABLE).where(_TABLE.c.id == bindparam("draft_id")).values(
-    {name: bindparam(f"new_{name}", type_=_TABLE.c[name].type)
-     for name in ("answers", "presented", "updated_at", "expires_at", "urgent_since")})
+@functools.cache
+def _save(columns: tuple[str, ...]):
+    """The UPDATE of these columns, built once per set of them (four at most): each step POST runs one."""
+    return update(_TABLE).where(_TABLE.c.id == bindparam("draft_id")).values(
+        {name: bindparam(f"new_{name}", type_=_TABLE.c[name].type) for name in columns})
 
 
 def _keep(draft: Draft | DraftView, values: dict[str, Any]) -> None:

@@ -1,4 +1,6 @@
 """Resume codes: typable, forgiving, and never stored in the clear."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -84,3 +86,38 @@ def test_saving_an_orm_draft_leaves_nothing_to_flush(app):
         draft, _ = drafts.create(db, 30)
         drafts.save(db, draft, {"sex_at_birth": "female"}, 30)
         assert draft not in db.dirty and draft.answers == {"sex_at_birth": "female"}
+
+
+def test_a_save_keeps_the_draft_at_least_its_days_and_at_most_an_hour_more(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        lean = drafts.lean_by_id(database.engine_of(app), draft.id)
+        before = utcnow()
+        drafts.save(database.session(), lean, {"sex_at_birth": "male"}, 30)
+        after = utcnow()
+    expires = aware(stored(app, draft.id).expires_at)
+    assert before + timedelta(days=30) <= expires <= after + timedelta(days=30) + drafts.EXPIRY_STEP
+
+
+def test_a_save_leaves_an_expiry_already_its_days_away_unwritten(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        engine = database.engine_of(app)
+        drafts.save(database.session(), drafts.lean_by_id(engine, draft.id), {"sex_at_birth": "male"}, 30)
+        moved = aware(stored(app, draft.id).expires_at)
+        drafts.save(database.session(), drafts.lean_by_id(engine, draft.id), {"sex_at_birth": "female"}, 30)
+    row = stored(app, draft.id)
+    assert aware(row.expires_at) == moved and row.answers == {"sex_at_birth": "female"}
+
+
+def test_a_save_told_urgency_is_unchanged_leaves_urgent_since_as_stored(app):
+    with app.app_context():
+        draft, _ = drafts.create(database.session(), 30)
+        engine = database.engine_of(app)
+        lean = drafts.lean_by_id(engine, draft.id)
+        lean.urgent_since = since = utcnow()
+        drafts.save(database.session(), lean, {"sex_at_birth": "male"}, 30)
+        lean = drafts.lean_by_id(engine, draft.id)
+        lean.urgent_since = None  # not said to have changed: not written
+        drafts.save(database.session(), lean, {"sex_at_birth": "female"}, 30, urgent_changed=False)
+    assert aware(stored(app, draft.id).urgent_since) == since
