@@ -21,23 +21,25 @@ class Kept(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        with self._lock:
-            value = self._values.get(key, _MISSING)
-            if value is not _MISSING:
-                self._values.move_to_end(key)
-                return value  # type: ignore[return-value]
+        value = self._used(key)
+        if value is not _MISSING:
+            return value  # type: ignore[return-value]
         value = make()
         self.put(key, value)
         return value
 
     def find(self, key: Hashable) -> V | None:
         """The value kept for `key`, or None if there is none (for a store whose values are never None)."""
+        value = self._used(key)
+        return None if value is _MISSING else value  # type: ignore[return-value]
+
+    def _used(self, key: Hashable) -> V | object:
+        """The value kept for `key`, now the most recently used, or _MISSING."""
         with self._lock:
             value = self._values.get(key, _MISSING)
-            if value is _MISSING:
-                return None
-            self._values.move_to_end(key)
-            return value  # type: ignore[return-value]
+            if value is not _MISSING:
+                self._values.move_to_end(key)
+            return value
 
     def put(self, key: Hashable, value: V) -> None:
         with self._lock:

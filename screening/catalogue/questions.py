@@ -419,7 +419,8 @@ STEPS = (
     Step("allergies", "Allergies and reactions", (
         many("reactions", "Have you ever had an allergic or bad reaction to any of these?",
              Choice("ketamine", "Ketamine"), Choice("esketamine", "Esketamine (Spravato)"),
-             # Stored as "anaesthetic" before 2026-12-02 (revision 0007 renamed it in every stored answer).
+             # Stored under its British spelling (formerly) before 2026-12-02; revision 0007 renamed it in every
+             # stored answer. The old code is only ever read, for past rules versions, never shown.
              Choice("anesthetic", "An anesthetic, used for surgery or a procedure", formerly=("anaesthetic",)),
              NONE_OF_THESE, DK_ONLY,
              short="Bad reactions"),

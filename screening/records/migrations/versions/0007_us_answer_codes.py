@@ -1,5 +1,5 @@
-"""Answer codes in US spelling: the reactions answer "anaesthetic" is stored as "anesthetic" in every draft and
-submission. Only the code changes; the answer, its label and every summary stay as they were (a summary's
+"""Answer codes in US spelling: the reactions answer's British-spelled code (RENAMED) is stored as "anesthetic"
+in every draft and submission. Only the code changes; the answer, its label and every summary stay as they were (a summary's
 reasons hold the label). Past rules versions still read the old code (Choice.formerly in the catalogue).
 
 Revision ID: 0007
