@@ -123,6 +123,11 @@ class Question:
         return renamed.get(value, value) if isinstance(value, str) else value
 
     @functools.cached_property
+    def known_values(self) -> frozenset[str]:
+        """`values` as a set: what a posted answer is checked against on every step POST."""
+        return frozenset(self.values)
+
+    @functools.cached_property
     def choice_values(self) -> frozenset[str]:
         """Its choices' values (not the unknown box's): looked up for every question on every step page."""
         return frozenset(c.value for c in self.choices)

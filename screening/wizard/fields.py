@@ -5,6 +5,7 @@ patient's language (Questionnaire.in_language), and so do the messages (screenin
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from wtforms import Field, Form, RadioField, SelectMultipleField, TextAreaField
@@ -41,7 +42,8 @@ class KnownChoices:
 
     def __call__(self, form: Form, field: Field) -> None:
         values = field.data if isinstance(field.data, list) else [field.data]
-        if any(v not in self.question.values for v in values):
+        known = self.question.known_values
+        if any(v not in known for v in values):
             raise StopValidation(_("Select one of the answers listed for “%(label)s”", label=self.question.label))
 
 
@@ -369,3 +371,53 @@ def shown_choices(questions: list[Question], saved: dict[str, Any]) -> ShownChoi
         else:
             return None
     return ShownChoices(fields)
+
+
+class PostedChoice:
+    """A choice question's posted answer as the step POST reads it, with no WTForms field bound: valid or not,
+    as the field's validators would find it. It holds no message: a page sent back with errors binds the form."""
+    __slots__ = ("data", "valid", "errors")
+
+    def __init__(self, data: Any, valid: bool):
+        self.data, self.valid = data, valid
+        self.errors: list = []
+
+    def validate(self, form: Any) -> bool:
+        self.errors = [] if self.valid else [_REFUSED]
+        return self.valid
+
+
+_REFUSED = "refused (the bound field gives the message)"
+
+
+class PostedChoices:
+    """A POST to a page of choice questions only, read as WTForms would read and check it: on a valid POST,
+    most of them, binding the form cost more than everything else the save does (benchmarks/profile_step.py).
+    tests/wizard/test_fields.py compares the two on generated posts."""
+
+    def __init__(self, fields: dict[str, PostedChoice]):
+        self._fields = fields
+
+    def __getitem__(self, question_id: str) -> PostedChoice:
+        return self._fields[question_id]
+
+
+def posted_choices(questions: Iterable[Question], formdata) -> PostedChoices | None:
+    """The page's fields when every question on it is a choice question; None otherwise (bind the form:
+    form_for). As ChoiceField and MultiChoiceField take a post: a radio's first value, the boxes' values once
+    each; checked as Answered, KnownChoices and ExclusiveChoice check them."""
+    fields = {}
+    for question in questions:
+        posted = formdata.getlist(question.id) if question.id in formdata else []
+        known = question.known_values
+        if question.type == CHOICE and not question.format:
+            data = posted[0] if posted else None
+            fields[question.id] = PostedChoice(data, data is not None and data != "" and data in known)
+        elif question.type == MULTI and not question.format:
+            data = list(dict.fromkeys(posted))
+            valid = bool(data) and all(v in known for v in data) and (
+                len(data) == 1 or not any(question.choice(v).exclusive for v in data))
+            fields[question.id] = PostedChoice(data, valid)
+        else:
+            return None
+    return PostedChoices(fields)

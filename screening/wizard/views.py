@@ -24,7 +24,7 @@ from screening.catalogue.types import Step
 from screening.records.models import Draft, Invitation, Submission
 from screening.rules.engine import evaluate
 from screening.wizard import check_answers, page_frames
-from screening.wizard.fields import form_for, shown_choices
+from screening.wizard.fields import form_for, posted_choices, shown_choices
 
 bp = Blueprint("wizard", __name__)
 STEPS = Q.catalogue.steps
@@ -215,34 +215,22 @@ def step(slug: str) -> Response | tuple[str, int]:
         return _step_page(draft, current, form, asked, 200, new_questions=new, returning=returning, locked=locked)
     on_page = current.question_ids
     merged = {k: v for k, v in saved.items() if k not in on_page or k in locked}
-    # What the page showed: the questions its saved answers asked. One revealed by this post is not an error yet.
+    # What the page showed: the questions its saved answers asked.
     shown = {q.id for q in Q.asked_in(current, saved)}
     posted = request.form
-    form = form_for(list(shown_step.questions), formdata=posted)
     # A question answered in this post was on the screen, whether or not its page was fetched first.
     presented |= {q.id for q in current.questions
                   if q.id in posted or f"{q.id}-unknown" in posted or f"{q.id}-year" in posted}
-    asked, errors = [], False
-    for question in shown_step.questions:
-        if not Q.is_asked(question, merged):
-            continue  # a field posted for a hidden question is ignored, never stored
-        asked.append(question)
-        if question.id in locked:
-            continue  # shown, not asked: a value posted for it is ignored
-        field = form[question.id]
-        if not field.validate(form):
-            newly_revealed = question.id not in shown and field.errors and not posted.get(question.id)
-            if newly_revealed:
-                field.errors = []
-            else:
-                errors = True
-            continue
-        if field.data not in (None, "", []):
-            merged[question.id] = field.data
+    form = posted_choices(shown_step.questions, posted)
+    if form is not None:
+        asked, answered, errors = _read_post(form, shown_step, merged, locked, shown, posted)
+    if form is None or errors:  # a page sent back with its messages has WTForms' fields, which give them
+        form = form_for(list(shown_step.questions), formdata=posted)
+        asked, answered, errors = _read_post(form, shown_step, merged, locked, shown, posted)
     if errors:
         return _step_page(draft, current, form, asked, 400, new_questions=[], returning=returning, locked=locked)
 
-    answers = Q.prune(merged)
+    answers = Q.prune(answered)
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
     # kept in the same commit as the answers.
     summary = evaluate(_rules(), answers, language=current_language())
@@ -259,6 +247,32 @@ def step(slug: str) -> Response | tuple[str, int]:
         return redirect(_step_url(first, True) if first else url_for("wizard.check"), 303)
     following = STEPS.index(current) + 1
     return redirect(_step_url(STEPS[following]) if following < len(STEPS) else url_for("wizard.check"), 303)
+
+
+def _read_post(form, shown_step: Step, merged: dict[str, Any], locked: dict[str, Any], shown: set[str],
+               posted) -> tuple[list, dict[str, Any], bool]:
+    """The questions the page asks, the answers with this post's valid ones, and whether any has an error to show.
+    `merged`: the saved answers without this page's; `shown`: the questions the page showed before this post."""
+    answered = dict(merged)
+    asked, errors = [], False
+    for question in shown_step.questions:
+        if not Q.is_asked(question, answered):
+            continue  # a field posted for a hidden question is ignored, never stored
+        asked.append(question)
+        if question.id in locked:
+            continue  # shown, not asked: a value posted for it is ignored
+        field = form[question.id]
+        if not field.validate(form):
+            # One revealed by this post is not an error yet.
+            newly_revealed = question.id not in shown and field.errors and not posted.get(question.id)
+            if newly_revealed:
+                field.errors = []
+            else:
+                errors = True
+            continue
+        if field.data not in (None, "", []):
+            answered[question.id] = field.data
+    return asked, answered, errors
 
 
 def _step_page(draft: Draft | drafts.DraftView, current: Step, form, asked: list, status: int, **context: Any) -> tuple[str, int]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import re
 
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from screening.questionnaire import QUESTIONNAIRE as Q
 from screening.records import database
 from screening.records.models import Draft
-from screening.wizard.fields import shown_choices
+from screening.wizard.fields import form_for, posted_choices, shown_choices
 from tests.conftest import HEALTHY
 
 MEDICINES = {**HEALTHY, "medicines": ["other"]}
@@ -126,3 +128,46 @@ def test_a_page_with_a_typed_answer_or_a_value_outside_the_choices_binds_its_for
     assert shown_choices([typed], {}) is None
     assert shown_choices([choice], {choice.id: "not-a-choice"}) is None
     assert shown_choices([choice], {choice.id: ["a list"]}) is None
+
+
+CHOICE_STEPS = [step for step in Q.catalogue.steps
+                if all(q.type in ("choice", "multi") and not q.format for q in step.questions)]
+
+
+@st.composite
+def choice_posts(draw):
+    """A step of choice questions only, and what a browser, a stale page or a forger might post to it."""
+    step = draw(st.sampled_from(CHOICE_STEPS))
+    pairs = []
+    for question in step.questions:
+        offered = sorted(question.known_values)
+        value = st.one_of(st.sampled_from(offered), st.sampled_from(["", "not-a-choice", " yes"]), st.text(max_size=4))
+        pairs += [(question.id, v) for v in draw(st.lists(value, max_size=4))]
+    return step, MultiDict(draw(st.permutations(pairs)))
+
+
+def test_the_step_pages_include_pages_of_choice_questions_only():
+    assert len(CHOICE_STEPS) >= 3
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice_posts())
+def test_a_post_of_choices_reads_and_checks_as_the_bound_form_does(app, post):
+    step, formdata = post
+    with app.test_request_context():
+        light = posted_choices(step.questions, formdata)
+        bound = form_for(list(step.questions), formdata=formdata)
+        assert light is not None
+        for question in step.questions:
+            valid = bound[question.id].validate(bound)
+            assert light[question.id].validate(light) == valid, (question.id, formdata)
+            assert bool(light[question.id].errors) == bool(bound[question.id].errors)
+            if valid:
+                assert light[question.id].data == bound[question.id].data
+
+
+def test_a_page_with_a_typed_answer_is_read_by_its_bound_form():
+    typed = next(q for q in Q.catalogue.asked if q.type not in ("choice", "multi"))
+    choice = next(q for q in Q.catalogue.asked if q.type == "choice")
+    assert posted_choices([choice, typed], MultiDict()) is None
+
