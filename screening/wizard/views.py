@@ -96,7 +96,7 @@ def _urgent(answers: dict[str, Any], draft: Draft | drafts.DraftView | None = No
     A page after a save shows what that save's evaluation found (kept by _remember); the rules run again
     only in a worker that did not make it, or once the rules file, the answers or the day (an age) changed."""
     def judged() -> list:
-        return _urgent_of(evaluate(_rules(), answers, language=current_language()))
+        return _urgent_of(evaluate(_rules().urgent_part, answers, language=current_language()))
 
     return judged() if draft is None else _URGENT_SEEN.get(_urgent_key(draft), judged)
 
@@ -232,8 +232,8 @@ def step(slug: str) -> Response | tuple[str, int]:
 
     answers = Q.prune(answered)
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
-    # kept in the same commit as the answers.
-    summary = evaluate(_rules(), answers, language=current_language())
+    # kept in the same commit as the answers. Only the urgent topics are shown before the end.
+    summary = evaluate(_rules().urgent_part, answers, language=current_language())
     urgent_changed = outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
     drafts.save(database.session(), draft, answers, _days(), presented, urgent_changed)
     session.slide()  # the cookie's lifetime starts again with the draft's
