@@ -108,11 +108,12 @@ def by_code(db: Session, typed: str) -> tuple[Draft | None, str]:
 EXPIRY_STEP = timedelta(hours=1)
 
 
-def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: int,
+def save(db: Session | Engine, draft: Draft | DraftView, answers: dict[str, Any], days: int,
          presented: Iterable[str] = (), urgent_changed: bool = True) -> None:
     """Keep the answers, the questions that have now been on the screen, the expiry and urgent_since (set by
     screening.records.outbox.mark_urgent, which says whether it changed it: `urgent_changed`) in one commit:
-    one UPDATE by id, for a DraftView as for a Draft, of the columns that change."""
+    one UPDATE by id, for a DraftView as for a Draft, of the columns that change. `db`: the request's Session
+    for a Draft; for a DraftView, it or its Engine (a step POST opens no Session)."""
     now = utcnow()
     seen = list(draft.presented or [])
     values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],
@@ -126,7 +127,7 @@ def save(db: Session, draft: Draft | DraftView, answers: dict[str, Any], days: i
     if isinstance(draft, DraftView):
         # A step's save, most of the writes: a transaction of its own on the driver's cursor, without the ORM's
         # bookkeeping (the request's Session holds no change of this draft: a DraftView is not in it).
-        engine = db.get_bind()
+        engine = db if isinstance(db, Engine) else db.get_bind()
         prepared(statement, engine).run_and_commit(engine, params)
     else:
         db.execute(statement, params)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from screening.clock import aware
 from screening.questionnaire import QUESTIONNAIRE
+from screening.records.drafts import DraftView
 from screening.records.models import Alert, Delivery, DeliveryAttempt, Draft, Submission
 from screening.rules.engine import evaluate
 from screening.rules.model import RuleSet, Summary
@@ -52,9 +53,9 @@ def raise_for_submission(db: Session, submission: Submission, summary: Summary,
     return alert
 
 
-def mark_urgent(db: Session, draft: Draft, alert: bool, now: datetime) -> bool:
-    """Note when a draft first held answers that alert, or forget it when they no longer do. Not committed:
-    the caller commits it with the answers. True when something changed."""
+def mark_urgent(draft: Draft | DraftView, alert: bool, now: datetime) -> bool:
+    """Note when a draft first held answers that alert, or forget it when they no longer do, on the draft only:
+    the caller saves it with the answers (screening.records.drafts.save). True when something changed."""
     if alert and draft.urgent_since is None:
         draft.urgent_since = now
         return True

@@ -234,8 +234,8 @@ def step(slug: str) -> Response | tuple[str, int]:
     # An answer that alerts the clinic starts the unsent-draft clock (screening.records.outbox.sweep_unsent);
     # kept in the same commit as the answers. Only the urgent topics are shown before the end.
     summary = evaluate(_rules().urgent_part, answers, language=current_language())
-    urgent_changed = outbox.mark_urgent(database.session(), draft, summary.alert, utcnow())
-    drafts.save(database.session(), draft, answers, _days(), presented, urgent_changed)
+    urgent_changed = outbox.mark_urgent(draft, summary.alert, utcnow())
+    drafts.save(database.engine_of(current_app), draft, answers, _days(), presented, urgent_changed)
     session.slide()  # the cookie's lifetime starts again with the draft's
     _remember(_urgent_key(draft), _urgent_of(summary))
     if Q.missing_in(current, answers) or Q.unseen_in(current, answers, presented):

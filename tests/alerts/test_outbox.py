@@ -181,17 +181,17 @@ def test_a_send_that_fails_leaves_no_alert(app, patient, monkeypatch):
 
 def urgent_draft(db, since: datetime) -> Draft:
     draft, _ = drafts.create(db, 30)
-    outbox.mark_urgent(db, draft, True, since)
+    outbox.mark_urgent(draft, True, since)
     db.commit()
     return draft
 
 
 def test_mark_urgent_keeps_the_first_time_and_forgets_it_when_the_answer_changes(db):
     draft, _ = drafts.create(db, 30)
-    assert outbox.mark_urgent(db, draft, True, T0)
-    assert not outbox.mark_urgent(db, draft, True, T0 + timedelta(minutes=5))
+    assert outbox.mark_urgent(draft, True, T0)
+    assert not outbox.mark_urgent(draft, True, T0 + timedelta(minutes=5))
     assert aware(draft.urgent_since) == T0
-    assert outbox.mark_urgent(db, draft, False, T0 + timedelta(minutes=6)) and draft.urgent_since is None
+    assert outbox.mark_urgent(draft, False, T0 + timedelta(minutes=6)) and draft.urgent_since is None
 
 
 def test_the_sweep_alerts_once_after_the_minutes_and_not_before(db):
@@ -224,8 +224,8 @@ def test_a_draft_alerted_once_is_not_alerted_again_when_urgent_again(db):
     now = utcnow()
     draft = urgent_draft(db, now)
     outbox.sweep_unsent(db, 60, [], now + timedelta(minutes=61))
-    outbox.mark_urgent(db, draft, False, now + timedelta(minutes=62))
-    outbox.mark_urgent(db, draft, True, now + timedelta(minutes=63))
+    outbox.mark_urgent(draft, False, now + timedelta(minutes=62))
+    outbox.mark_urgent(draft, True, now + timedelta(minutes=63))
     db.commit()
     assert outbox.sweep_unsent(db, 60, [], now + timedelta(hours=3)) == 0
 
