@@ -10,7 +10,7 @@ from flask import Flask
 from screening import assets, commands, errors, filters, headers, request_log, settings
 from screening.language import choose as language
 from screening.records import database, migrate
-from screening.extensions import SignedCookieSessions, csrf
+from screening.extensions import SignedCookieSessions, init_csrf
 from screening.rules.registry import RulesInvalid, RulesRegistry
 from screening.settings import TEMPLATES_DIR, ConfigError
 
@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if serving:
         settings.ensure_secret_key(app)
     app.session_interface = SignedCookieSessions()
-    csrf.init_app(app)
+    init_csrf(app)
     database.init_app(app)
     register_rules(app, strict=serving)
     if upgrade if upgrade is not None else _is_run_command():

@@ -14,12 +14,19 @@ expiry forward (together about a fifth of a step POST, benchmarks/profile_step.p
 - `session.slide()` (a draft's save) moves the cookie's expiry forward by signing it again only once it was
   signed REFRESH_AFTER ago or more. The cookie's lifetime is the draft's longest plus REFRESH_AFTER
   (screening.settings), so it never ends before the draft it opens.
+
+The CSRF token a page carries is Flask-WTF's, checked by Flask-WTF on every POST. Signing it was a tenth of a
+step page's time, and a session's token signed a minute ago is as good as a new one: `csrf_token()` gives the
+one this worker last signed for the session's secret while it is younger than a 24th of its time limit (10
+minutes of 4 hours), and signs a new one after that.
 """
 from __future__ import annotations
 
-from flask import Flask, Request
+import time
+
+from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from screening import clock
@@ -85,4 +92,37 @@ class SignedCookieSessions(SecureCookieSessionInterface):
                                 or clock.utcnow().timestamp() - session.signed_at >= REFRESH_AFTER):
             return True
         return super().should_set_cookie(app, session)
+
+
+# Per worker: a token and when it was signed, by the session's secret token and the app's keys.
+_SIGNED_TOKENS: Kept[tuple[str, float]] = Kept(COOKIES_KEPT)
+TOKEN_REUSE_MOST = 600  # seconds
+
+
+def csrf_token() -> str:
+    """The CSRF token for this page (templates call it): one signed a little while ago for the same session and
+    keys, or a new one (Flask-WTF's generate_csrf). Every page of one request carries the same token."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g:
+        return getattr(g, field)
+    limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    reuse_for = TOKEN_REUSE_MOST if limit is None else min(TOKEN_REUSE_MOST, limit / 24)
+    secret = session.get(field)
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, secret)
+    known = _SIGNED_TOKENS.find(key) if secret is not None else None
+    now = time.time()  # itsdangerous's clock, which the check on POST reads
+    if known is not None and 0 <= now - known[1] < reuse_for:
+        setattr(g, field, known[0])
+        return known[0]
+    token = generate_csrf()
+    _SIGNED_TOKENS.put((key[0], session[field]), (token, now))
+    return token
+
+
+def init_csrf(app: Flask) -> None:
+    csrf.init_app(app)
+    # Flask-WTF gives templates its generate_csrf both ways; a later context processor wins over its own.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
