@@ -303,9 +303,11 @@ def http_figures(seconds: int, rounds: int, folder: Path) -> None:
         print(f"    step measured: {on.path}", flush=True)
         ratio_row("Step page GET, ratio to hello-world Flask, same gunicorn -w 2", 0.35, on.app_url + on.path,
                   on.hello_url + "/", seconds, rounds, on.headers, None)
+        script = post_script(folder, slug, on.browser)
         ratio_row("Step POST (validate + save a draft), same ratio", 0.30, on.app_url + on.path, on.hello_url + "/",
-                  seconds, rounds, on.headers, post_script(folder, slug, on.browser))
+                  seconds, rounds, on.headers, script)
         save_commit_line(folder)
+        save_floor(seconds, rounds, folder, on, script)
         compression_rows(on.browser, on.path)
         first_paint_rows(on.browser, on.path)
     post_without_disk_wait(seconds, rounds, folder, slug)
@@ -330,6 +332,16 @@ def post_without_disk_wait(seconds: int, rounds: int, folder: Path, slug: str) -
         ratio_row("For comparison, not a goal: the same POST with SQLite in /dev/shm (no wait for the disk)",
                   0.30, on.app_url + on.path, on.hello_url + "/", seconds, rounds, on.headers,
                   post_script(folder, slug, on.browser), goal_row=False)
+
+
+def save_floor(seconds: int, rounds: int, folder: Path, on: Served, script: Path) -> None:
+    """hello-world doing nothing but one durable draft-sized save per request (benchmarks/hello_save.py), against
+    plain hello: the most a step POST's ratio could be on this disk if everything else cost nothing."""
+    env = {**screening_env(f"sqlite:///{folder / 'floor-master.sqlite3'}"),
+           "HELLO_SAVE_DATABASE": str(folder / "hello-save.sqlite3")}
+    with gunicorn("benchmarks.hello_save:app", env, folder) as save_url:
+        ratio_row("For comparison, not a goal: hello-world doing only one durable save per POST (this disk's floor)",
+                  0.30, save_url + "/", on.hello_url + "/", seconds, rounds, on.headers, script, goal_row=False)
 
 
 def save_commit_line(folder: Path) -> None:
