@@ -12,10 +12,7 @@ most of first paint on a slow phone network; a warm page links the cached file a
 hint only: a browser that dropped its cache but kept the cookie is sent the <link> and fetches the file.
 
 Compression is Flask-Compress's: every HTML, CSS and JS response (and the JSON and CSV ones) when the client
-accepts it, with `Vary: Accept-Encoding`. Its gzip is ISA-L's (isal.igzip, a drop-in for the standard library's
-gzip module): a step page's gzip was a fifth of its time in a worker, and igzip's level 1 takes about half as
-long for a page 3% larger. Flask-Compress has no setting for the gzip it calls; it calls
-`compression.gzip.compress(data, COMPRESS_LEVEL)`, whose module tests/test_assets.py checks is igzip.
+accepts it, with `Vary: Accept-Encoding`.
 """
 from __future__ import annotations
 
@@ -25,12 +22,8 @@ import mimetypes
 import re
 from pathlib import Path
 
-from types import SimpleNamespace
-
-import flask_compress.flask_compress
 from flask import Flask, g, request
 from flask_compress import Compress
-from isal import igzip
 from werkzeug.exceptions import NotFound
 
 YEAR_SECONDS = 365 * 24 * 3600
@@ -59,15 +52,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     # Small responses (redirects, 'ok') are not worth a compressor's start.
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
-    # A step page is about 8 KB: igzip's level 1 (of 0 to 3) is within 4% of zlib's level 6 in size, in a fifth
-    # of its time; brotli 3 within 5% of brotli 4's size, which takes four times as long as 1 (measured by
-    # benchmarks/profile_step.py's page).
-    app.config.setdefault("COMPRESS_LEVEL", 1)
+    # A step page is about 8 KB: gzip 3 gives within 5% of level 6's size in 60% of its time; brotli 3 likewise
+    # of brotli 4's, which takes four times as long as 1 (measured by benchmarks/profile_step.py's page).
+    app.config.setdefault("COMPRESS_LEVEL", 3)
     app.config.setdefault("COMPRESS_BR_LEVEL", 3)
     compress.init_app(app)
-    backends = flask_compress.flask_compress.compression
-    if backends.gzip is not igzip:
-        flask_compress.flask_compress.compression = SimpleNamespace(gzip=igzip, zlib=backends.zlib, zstd=backends.zstd)
     folder = Path(app.static_folder)
     named = fingerprints(folder)
     plain = {v: k for k, v in named.items()}
