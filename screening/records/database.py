@@ -45,12 +45,22 @@ def make_engine(url: str) -> Engine:
 
 
 def _json_text(value: object) -> str:
-    """The value as JSON text, compact and in UTF-8. A value orjson refuses (an integer past 64 bits) is written
-    by the standard library rather than refused."""
+    """The value as JSON text, compact and in UTF-8. What orjson would not write as the standard library does
+    (an integer past 64 bits, a date, a dataclass) goes to the standard library, which writes or refuses it as
+    before. One difference stays: a NaN or infinite float is written as null, where the standard library wrote
+    NaN, which is not JSON and which orjson.loads could not read back; no answer holds one (typed numbers are
+    read by screening.typed and screening.catalogue.measures)."""
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value, default=_refuse, option=_PASS_TO_THE_STANDARD_LIBRARY).decode()
     except TypeError:
         return json.dumps(value)
+
+
+_PASS_TO_THE_STANDARD_LIBRARY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _refuse(value: object) -> None:
+    raise TypeError(type(value).__name__)
 
 
 def init_app(app: Flask) -> None:

@@ -113,7 +113,8 @@ def save(db: Session | Engine, draft: Draft | DraftView, answers: dict[str, Any]
     """Keep the answers, the questions that have now been on the screen, the expiry and urgent_since (set by
     screening.records.outbox.mark_urgent, which says whether it changed it: `urgent_changed`) in one commit:
     one UPDATE by id, for a DraftView as for a Draft, of the columns that change. `db`: the request's Session
-    for a Draft; for a DraftView, it or its Engine (a step POST opens no Session)."""
+    for a Draft; for a DraftView, it or its Engine (a step POST saves without opening a Session)."""
+    assert isinstance(draft, DraftView) or not isinstance(db, Engine), "a Draft is saved through its Session"
     now = utcnow()
     seen = list(draft.presented or [])
     values = {"answers": dict(answers), "presented": seen + [q for q in presented if q not in seen],

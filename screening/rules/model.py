@@ -81,8 +81,10 @@ class RuleSet:
     def urgent_part(self) -> RuleSet:
         """The rules that can raise an urgent topic or alert the clinic, with every rule joined to them through
         `unless:` either way (which can hide them or add reasons to them): evaluated alone, they give the same
-        urgent topics with the same reasons, and the same alert, as the whole file. The step pages show only
-        those, and a step POST evaluates only these (a sixth of the shipped rules)."""
+        urgent topics with the same reasons, and the same alert, as the whole file. Step pages show only urgent
+        topics, so a step POST, and a step GET that cannot reuse the last save's, evaluate only this part (8 of
+        the 85 shipped rules). It keeps the whole file's version and sha256: a summary made from it is never a
+        submission's (screening.records.submissions evaluates the whole file)."""
         joined: dict[str, set[str]] = {rule.id: set() for rule in self.rules}
         for rule in self.rules:
             for other in rule.unless:

@@ -1,6 +1,8 @@
 """The engine's JSON columns: written by orjson, read back as the standard library would read them."""
+import datetime
 import json
 
+import pytest
 from sqlalchemy import text
 
 from screening.records import database, drafts
@@ -19,7 +21,14 @@ def test_answers_are_stored_as_json_the_standard_library_reads_the_same(app):
         draft, _ = drafts.create(database.session(), 30)
         drafts.save(database.session(), draft, ANSWERS, 30)
         lean = drafts.lean_by_id(database.engine_of(app), draft.id)
-    assert json.loads(stored_text(app, draft.id)) == ANSWERS == lean.answers
+    text = stored_text(app, draft.id)
+    assert json.loads(text) == ANSWERS == lean.answers
+    assert '"first_name":"José Ñúñez 李"' in text  # orjson's: compact and unescaped
+
+
+def test_a_date_is_refused_as_before():
+    with pytest.raises(TypeError):
+        database._json_text({"when": datetime.date(2026, 1, 1)})
 
 
 def test_text_is_stored_in_utf_8_not_escaped():

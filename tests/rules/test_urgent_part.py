@@ -66,3 +66,30 @@ def test_a_rule_joined_to_no_urgent_rule_is_left_out():
     whole = rules(WITH_UNJOINED)
     assert "bp-diagnosed" in {r.id for r in whole.rules}
     assert "bp-diagnosed" not in {r.id for r in whole.urgent_part.rules}
+
+
+# A discuss rule that gives way to a mention and to an urgent rule: with all three raised its reasons join the
+# mention, the first of its stand-ins, not the urgent topic; a part missing the mention would give them to it.
+GIVES_WAY_TWICE = URGENT_ATTACK.replace("""    unless: [heart-attack-recent]
+""", """    unless: [attack-mentioned, heart-attack-recent]
+""").replace("raises: [heart-attack-recent]", "raises: [heart-attack-recent, attack-mentioned]").replace(
+    "examples:", """\
+  - id: attack-mentioned
+    severity: mention
+    title: Heart attack
+    patient: Mention your heart attack.
+    clinician: Heart attack {heart_attack_when}.
+    source: J&J trial criteria
+    when:
+      question: heart_attack_when
+      equals: within_6_weeks
+examples:""", 1)
+
+
+def test_a_rule_giving_way_to_a_lower_rule_first_keeps_its_reasons_off_the_urgent_topic():
+    whole = rules(GIVES_WAY_TWICE)
+    assert "attack-mentioned" in {r.id for r in whole.urgent_part.rules}
+    urgent, alert = urgent_and_alert(whole.urgent_part, ATTACK_AND_STENT)
+    assert (urgent, alert) == urgent_and_alert(whole, ATTACK_AND_STENT)
+    assert "heart_procedure" not in [b.question for b in urgent[0].because]
+
