@@ -337,6 +337,7 @@ def post_without_disk_wait(seconds: int, rounds: int, folder: Path, slug: str) -
 def save_floor(seconds: int, rounds: int, folder: Path, on: Served, script: Path) -> None:
     """hello-world doing nothing but one durable draft-sized save per request (benchmarks/hello_save.py), against
     plain hello: the most a step POST's ratio could be on this disk if everything else cost nothing."""
+    # The screening database is the master's only (gunicorn.conf.py checks the app's start); hello_save has its own.
     env = {**screening_env(f"sqlite:///{folder / 'floor-master.sqlite3'}"),
            "HELLO_SAVE_DATABASE": str(folder / "hello-save.sqlite3")}
     with gunicorn("benchmarks.hello_save:app", env, folder) as save_url:

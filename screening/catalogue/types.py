@@ -127,6 +127,17 @@ class Question:
         """`values` as a set: what a posted answer is checked against on every step POST."""
         return frozenset(self.values)
 
+    def offers(self, values: list) -> bool:
+        """Whether every one of these answers is one the question offers."""
+        known = self.known_values
+        return all(v in known for v in values)
+
+    def exclusive_among(self, values: list) -> Choice | None:
+        """The exclusive choice ("None of these") ticked with other answers, if one is: never allowed."""
+        if len(values) < 2:
+            return None
+        return next((c for c in map(self.choice, values) if c is not None and c.exclusive), None)
+
     @functools.cached_property
     def choice_values(self) -> frozenset[str]:
         """Its choices' values (not the unknown box's): looked up for every question on every step page."""

@@ -41,9 +41,7 @@ class KnownChoices:
         self.question = question
 
     def __call__(self, form: Form, field: Field) -> None:
-        values = field.data if isinstance(field.data, list) else [field.data]
-        known = self.question.known_values
-        if any(v not in known for v in values):
+        if not self.question.offers(field.data if isinstance(field.data, list) else [field.data]):
             raise StopValidation(_("Select one of the answers listed for “%(label)s”", label=self.question.label))
 
 
@@ -54,10 +52,10 @@ class ExclusiveChoice:
         self.question = question
 
     def __call__(self, form: Form, field: Field) -> None:
-        alone = [self.question.choice(v) for v in field.data if self.question.choice(v).exclusive]
-        if alone and len(field.data) > 1:
+        alone = self.question.exclusive_among(field.data)
+        if alone is not None:
             raise ValidationError(_("Select “%(choice)s” on its own, or uncheck it, for “%(label)s”",
-                                    choice=alone[0].label, label=self.question.label))
+                                    choice=alone.label, label=self.question.label))
 
 
 class InRange:
@@ -344,19 +342,20 @@ class ShownChoice:
         self.data = data
 
 
-class ShownChoices:
-    """A page of choice questions shown from the saved answers, with no WTForms form bound: the form a GET would
-    bind is only ever read for these values (tests/wizard/test_page_frames.py compares the two pages)."""
+class ChoiceFields:
+    """A page of choice questions with no WTForms form bound: on a GET shown from the saved answers, the form a
+    GET would bind being only ever read for these values (tests/wizard/test_page_frames.py compares the two
+    pages); on a POST read and checked as the bound form would (posted_choices)."""
     errors: dict = {}
 
-    def __init__(self, fields: dict[str, ShownChoice]):
+    def __init__(self, fields: dict[str, Any]):
         self._fields = fields
 
-    def __getitem__(self, question_id: str) -> ShownChoice:
+    def __getitem__(self, question_id: str) -> Any:
         return self._fields[question_id]
 
 
-def shown_choices(questions: list[Question], saved: dict[str, Any]) -> ShownChoices | None:
+def shown_choices(questions: list[Question], saved: dict[str, Any]) -> ChoiceFields | None:
     """The page's fields when it asks choice questions only and each saved answer is one of their choices, as
     WTForms would read it; None otherwise (bind the form: form_for)."""
     fields = {}
@@ -370,7 +369,7 @@ def shown_choices(questions: list[Question], saved: dict[str, Any]) -> ShownChoi
             fields[question.id] = ShownChoice(None if value is None else list(value))
         else:
             return None
-    return ShownChoices(fields)
+    return ChoiceFields(fields)
 
 
 class PostedChoice:
@@ -390,34 +389,22 @@ class PostedChoice:
 _REFUSED = "refused (the bound field gives the message)"
 
 
-class PostedChoices:
-    """A POST to a page of choice questions only, read as WTForms would read and check it: on a valid POST,
-    most of them, binding the form cost more than everything else the save does (benchmarks/profile_step.py).
-    tests/wizard/test_fields.py compares the two on generated posts."""
-
-    def __init__(self, fields: dict[str, PostedChoice]):
-        self._fields = fields
-
-    def __getitem__(self, question_id: str) -> PostedChoice:
-        return self._fields[question_id]
-
-
-def posted_choices(questions: Iterable[Question], formdata) -> PostedChoices | None:
+def posted_choices(questions: Iterable[Question], formdata) -> ChoiceFields | None:
     """The page's fields when every question on it is a choice question; None otherwise (bind the form:
-    form_for). As ChoiceField and MultiChoiceField take a post: a radio's first value, the boxes' values once
-    each; checked as Answered, KnownChoices and ExclusiveChoice check them."""
+    form_for). On a valid POST, most of them, binding the form cost more than everything else the save does
+    (benchmarks/profile_step.py). As ChoiceField and MultiChoiceField take a post: a radio's first value, the
+    boxes' values once each; checked as Answered, KnownChoices and ExclusiveChoice check them (tests/wizard/
+    test_fields.py compares the two on generated posts)."""
     fields = {}
     for question in questions:
         posted = formdata.getlist(question.id) if question.id in formdata else []
-        known = question.known_values
         if question.type == CHOICE and not question.format:
             data = posted[0] if posted else None
-            fields[question.id] = PostedChoice(data, data is not None and data != "" and data in known)
+            fields[question.id] = PostedChoice(data, data not in (None, "") and question.offers([data]))
         elif question.type == MULTI and not question.format:
             data = list(dict.fromkeys(posted))
-            valid = bool(data) and all(v in known for v in data) and (
-                len(data) == 1 or not any(question.choice(v).exclusive for v in data))
+            valid = bool(data) and question.offers(data) and question.exclusive_among(data) is None
             fields[question.id] = PostedChoice(data, valid)
         else:
             return None
-    return PostedChoices(fields)
+    return ChoiceFields(fields)
