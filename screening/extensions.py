@@ -125,4 +125,3 @@ def init_csrf(app: Flask) -> None:
     # Flask-WTF gives templates its generate_csrf both ways; a later context processor wins over its own.
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
-

@@ -51,16 +51,13 @@ def _json_text(value: object) -> str:
     NaN, which is not JSON and which orjson.loads could not read back; no answer holds one (typed numbers are
     read by screening.typed and screening.catalogue.measures)."""
     try:
-        return orjson.dumps(value, default=_refuse, option=_PASS_TO_THE_STANDARD_LIBRARY).decode()
+        return orjson.dumps(value, option=_PASS_TO_THE_STANDARD_LIBRARY).decode()
     except TypeError:
         return json.dumps(value)
 
 
+# Without a `default`, orjson refuses what it passes through (TypeError), and the standard library takes it.
 _PASS_TO_THE_STANDARD_LIBRARY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-def _refuse(value: object) -> None:
-    raise TypeError(type(value).__name__)
 
 
 def init_app(app: Flask) -> None:
